@@ -1,1 +1,117 @@
-fn main() {}
+//! `cargo xtask`: the project's automation, written in Rust.
+//!
+//! - `cargo xtask ci` — everything CI checks: format, clippy with `-D warnings`, every
+//!   test (nextest when installed, plus doctests), docs with `-D warnings`, the tidy
+//!   checks (ordinary tests in this crate, run with the rest), and the fuzz targets'
+//!   compilation.
+//! - `cargo xtask tidy` — only the tidy checks.
+
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+/// Runs one step, printing its name; returns whether it passed.
+fn step(name: &str, mut cmd: Command) -> bool {
+    eprintln!("\n==> {name}");
+    match cmd.status() {
+        Ok(s) if s.success() => true,
+        Ok(s) => {
+            eprintln!("xtask: step `{name}` failed ({s})");
+            false
+        }
+        Err(e) => {
+            eprintln!("xtask: step `{name}` could not start: {e}");
+            false
+        }
+    }
+}
+
+fn has_nextest() -> bool {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn ci() -> bool {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    if !step("fmt --check", fmt) {
+        return false;
+    }
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    if !step("clippy -D warnings", clippy) {
+        return false;
+    }
+    let tests_ok = if has_nextest() {
+        let mut t = cargo();
+        t.args(["nextest", "run", "--workspace", "--all-features", "--locked", "--no-fail-fast"]);
+        let unit = step("tests (nextest)", t);
+        let mut d = cargo();
+        d.args(["test", "--doc", "--workspace", "--all-features", "--locked"]);
+        step("doctests", d) && unit
+    } else {
+        let mut t = cargo();
+        t.args(["test", "--workspace", "--all-features", "--locked", "--no-fail-fast"]);
+        step("tests (cargo test)", t)
+    };
+    if !tests_ok {
+        return false;
+    }
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--all-features", "--locked"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    if !step("doc -D warnings", doc) {
+        return false;
+    }
+    let fuzz = root().join("fuzz/Cargo.toml");
+    if fuzz.exists() {
+        let mut f = cargo();
+        f.args(["check", "--manifest-path"]).arg(&fuzz).arg("--bins");
+        if !step("fuzz targets compile", f) {
+            return false;
+        }
+    }
+    eprintln!("\nxtask ci: all steps passed");
+    true
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let ok = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("tidy") => {
+            let mut t = cargo();
+            t.args(["test", "-p", "xtask", "--", "tidy"]);
+            step("tidy", t)
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <ci|tidy>");
+            false
+        }
+    };
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
