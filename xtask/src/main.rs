@@ -6,6 +6,7 @@
 //!   compilation.
 //! - `cargo xtask tidy` — only the tidy checks.
 
+#[cfg(test)]
 mod tidy;
 
 use std::path::{Path, PathBuf};
