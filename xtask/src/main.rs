@@ -9,6 +9,8 @@
 #[cfg(test)]
 mod tidy;
 
+#![allow(clippy::print_stderr, clippy::print_stdout, reason = "xtask is a command-line program: printing is its job")]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
