@@ -6,10 +6,10 @@
 //!   compilation.
 //! - `cargo xtask tidy` — only the tidy checks.
 
+#![allow(clippy::print_stderr, clippy::print_stdout, reason = "xtask is a command-line program: printing is its job")]
+
 #[cfg(test)]
 mod tidy;
-
-#![allow(clippy::print_stderr, clippy::print_stdout, reason = "xtask is a command-line program: printing is its job")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
