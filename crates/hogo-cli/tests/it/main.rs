@@ -1,0 +1,3 @@
+//! Integration tests of the `hogo` binary (assert_cmd).
+
+mod check;
