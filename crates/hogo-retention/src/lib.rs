@@ -13,7 +13,7 @@
 //!   cadence), validated into a [`Schedule`].
 //! - [`holding`] and [`hold`]: what is planned over — [`Holding`], [`Event`],
 //!   [`AffairNeed`], [`LegalHold`].
-//! - [`plan`]: the planner, [`plan()`] → [`DisposalPlan`], with each holding's
+//! - [`plan`](mod@plan): the planner, [`plan()`] → [`DisposalPlan`], with each holding's
 //!   [`DisposalMonth`] (the vault's key bucket) and the My Number rule per subject.
 //!
 //! ```
