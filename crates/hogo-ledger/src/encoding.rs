@@ -1,7 +1,10 @@
 //! The canonical, versioned, length-prefixed encoding of an [`Entry`].
 //!
 //! Format version 1: one byte `0x01`, then nineteen fields in a fixed order, each a
-//! big-endian `u32` length followed by that many bytes. Absent optional fields have length
+//! big-endian `u32` length, the field's number (one byte, `0x00`–`0x12`), and that many
+//! bytes. The field number both checks the order and keeps a digit-valued length byte from
+//! ever touching the digits of a text, so no encoding holds a My-Number-like run that no
+//! single field holds. Absent optional fields have length
 //! 0 (no text field may be empty, so this is unambiguous). Ids are the 16 uuid bytes;
 //! enums are their stable string ids; time is `i64` seconds and `u32` nanoseconds since the
 //! Unix epoch, big-endian. Decoding is strict: unknown ids, wrong lengths, trailing bytes
@@ -34,30 +37,39 @@ pub const FORMAT_VERSION: u8 = 1;
 
 const FIELDS: usize = 19;
 
-fn put(out: &mut Vec<u8>, bytes: &[u8]) {
-    // Text is at most 2048 bytes and ids are fixed: a length always fits in u32.
-    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(bytes);
+struct Writer {
+    out: Vec<u8>,
+    field: u8,
 }
 
-fn put_opt(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
-    put(out, bytes.unwrap_or(&[]));
+impl Writer {
+    fn put(&mut self, bytes: &[u8]) {
+        // Text is at most 2048 bytes and ids are fixed: a length always fits in u32.
+        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        self.out.extend_from_slice(&len.to_be_bytes());
+        self.out.push(self.field);
+        self.field += 1;
+        self.out.extend_from_slice(bytes);
+    }
+}
+
+fn put_opt(out: &mut Writer, bytes: Option<&[u8]>) {
+    out.put(bytes.unwrap_or(&[]));
 }
 
 /// Encodes an entry in format version 1.
 pub fn encode(e: &Entry) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
-    out.push(FORMAT_VERSION);
-    put(&mut out, &e.sequence.to_be_bytes());
+    let mut out = Writer { out: Vec::with_capacity(256), field: 0 };
+    out.out.push(FORMAT_VERSION);
+    out.put(&e.sequence.to_be_bytes());
     let mut t = [0u8; 12];
     t[..8].copy_from_slice(&e.time.timestamp().to_be_bytes());
     t[8..].copy_from_slice(&e.time.timestamp_subsec_nanos().to_be_bytes());
-    put(&mut out, &t);
-    put(&mut out, e.organisation.as_bytes());
+    out.put(&t);
+    out.put(e.organisation.as_bytes());
     put_opt(&mut out, e.actor.staff.as_ref().map(|s| &s.as_bytes()[..]));
     put_opt(&mut out, e.actor.role.map(|r| r.id().as_bytes()));
-    put(&mut out, e.action.id().as_bytes());
+    out.put(e.action.id().as_bytes());
     put_opt(&mut out, e.subject.as_ref().map(|s| &s.as_bytes()[..]));
     let (kind, value): (&[u8], Vec<u8>) = match &e.object {
         None => (b"", Vec::new()),
@@ -75,38 +87,38 @@ pub fn encode(e: &Entry) -> Vec<u8> {
         Some(ObjectRef::Incident(id)) => (b"incident", id.as_bytes().to_vec()),
         Some(ObjectRef::Key(label)) => (b"key", label.as_str().as_bytes().to_vec()),
     };
-    put(&mut out, kind);
-    put(&mut out, &value);
+    out.put(kind);
+    out.put(&value);
     put_opt(&mut out, e.document_kind.as_ref().map(|d| d.as_str().as_bytes()));
     let (sk, sid): (&[u8], &[u8]) = match e.scope {
         None => (b"", b""),
         Some(Scope::Affair(a)) => (b"affair", a.id().as_bytes()),
         Some(Scope::Purpose(p)) => (b"purpose", p.id().as_bytes()),
     };
-    put(&mut out, sk);
-    put(&mut out, sid);
+    out.put(sk);
+    out.put(sid);
     put_opt(&mut out, e.legal_basis.as_ref().map(|t| t.as_str().as_bytes()));
     match &e.outcome {
         Outcome::Success => {
-            put(&mut out, b"success");
-            put(&mut out, b"");
-            put(&mut out, b"");
+            out.put(b"success");
+            out.put(b"");
+            out.put(b"");
         }
         Outcome::Refused { rule, code } => {
-            put(&mut out, b"refused");
-            put(&mut out, rule.as_str().as_bytes());
-            put(&mut out, code.as_str().as_bytes());
+            out.put(b"refused");
+            out.put(rule.as_str().as_bytes());
+            out.put(code.as_str().as_bytes());
         }
         Outcome::Failed => {
-            put(&mut out, b"failed");
-            put(&mut out, b"");
-            put(&mut out, b"");
+            out.put(b"failed");
+            out.put(b"");
+            out.put(b"");
         }
     }
     put_opt(&mut out, e.note.as_ref().map(|t| t.as_str().as_bytes()));
     put_opt(&mut out, e.detail_digest.as_ref().map(|d| &d[..]));
-    put(&mut out, &e.prev_hash);
-    out
+    out.put(&e.prev_hash);
+    out.out
 }
 
 fn err(reason: &'static str) -> LedgerError {
@@ -140,11 +152,14 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, LedgerError> {
         return Err(err("unknown format version"));
     }
     let mut f: [&[u8]; FIELDS] = [&[]; FIELDS];
-    for slot in &mut f {
-        if rest.len() < 4 {
+    for (number, slot) in f.iter_mut().enumerate() {
+        if rest.len() < 5 {
             return Err(err("truncated length prefix"));
         }
-        let (len, tail) = rest.split_at(4);
+        let (len, tail) = rest.split_at(5);
+        if usize::from(len[4]) != number {
+            return Err(err("field out of order"));
+        }
         let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
         if tail.len() < len {
             return Err(err("truncated field"));
