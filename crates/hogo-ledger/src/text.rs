@@ -1,7 +1,7 @@
 //! Scanned text: [`SafeText`] is the only way free text enters an entry or the register,
 //! and [`DocumentKind`] is a stable string id. Both refuse a run of twelve digits with a
 //! valid check digit using hogo-domain's one scan,
-//! [`find_my_number_like`](hogo_domain::my_number::find_my_number_like); a 13-digit 法人番号
+//! [`find_my_number_like`]; a 13-digit 法人番号
 //! passes.
 
 use hogo_domain::my_number::find_my_number_like;
