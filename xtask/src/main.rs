@@ -6,7 +6,11 @@
 //!   compilation.
 //! - `cargo xtask tidy` — only the tidy checks.
 
-#![allow(clippy::print_stderr, clippy::print_stdout, reason = "xtask is a command-line program: printing is its job")]
+#![allow(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "xtask is a command-line program: printing is its job"
+)]
 
 #[cfg(test)]
 mod tidy;

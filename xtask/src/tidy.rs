@@ -41,11 +41,26 @@ pub(crate) const MAX_RUST_VERSION: (u64, u64) = (1, 95);
 pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
     match krate {
         "hogo-domain" => &[],
-        "hogo-vault" | "hogo-ledger" | "hogo-retention" | "hogo-requests" => &["hogo-domain"],
-        "hogo" => &["hogo-domain", "hogo-vault", "hogo-ledger", "hogo-retention", "hogo-requests"],
-        "hogo-sqlite" | "hogo-postgres" => {
-            &["hogo", "hogo-domain", "hogo-vault", "hogo-ledger", "hogo-retention", "hogo-requests"]
+        "hogo-vault" | "hogo-ledger" | "hogo-retention" | "hogo-requests" | "hogo-auth" => {
+            &["hogo-domain"]
         }
+        "hogo" => &[
+            "hogo-domain",
+            "hogo-vault",
+            "hogo-ledger",
+            "hogo-retention",
+            "hogo-requests",
+            "hogo-auth",
+        ],
+        "hogo-sqlite" | "hogo-postgres" => &[
+            "hogo",
+            "hogo-domain",
+            "hogo-vault",
+            "hogo-ledger",
+            "hogo-retention",
+            "hogo-requests",
+            "hogo-auth",
+        ],
         "hogo-cli" | "hogo-server" => &[
             "hogo",
             "hogo-domain",
@@ -53,6 +68,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-ledger",
             "hogo-retention",
             "hogo-requests",
+            "hogo-auth",
             "hogo-sqlite",
             "hogo-postgres",
         ],
