@@ -1,0 +1,5 @@
+//! # hogo-sqlite
+//!
+//! The embedded default store (work in progress).
+
+pub mod db;

@@ -1,0 +1,49 @@
+//! The transaction port. `Store::transact(org, |tx| …)` hands out every store as a
+//! handle borrowed from **one** storage transaction: the vault, the bucket-KEK store, the
+//! ledger, accounts and sessions, and the application's documents. No handle commits on
+//! its own; the adapter commits when the closure returns `Ok`, rolls back on `Err`, and
+//! retries the whole closure on busy / serialization failures.
+
+use hogo_auth::AuthStore;
+use hogo_domain::OrganisationId;
+use hogo_ledger::LedgerStore;
+use hogo_vault::{KekStore, VaultStore};
+
+use crate::Error;
+use crate::docs::DocumentStore;
+
+/// Every store of one transaction, scoped to one organisation.
+pub struct Tx<'a> {
+    /// The organisation the transaction is for; adapters scope every query to it.
+    pub organisation: OrganisationId,
+    /// Sealed records, wrapped data keys, index tags.
+    pub vault: &'a mut dyn VaultStore,
+    /// Bucket KEKs: kept apart from data backups (see `docs/security.md`).
+    pub keks: &'a mut dyn KekStore,
+    /// The organisation's tamper-evident log.
+    pub ledger: &'a mut dyn LedgerStore,
+    /// Staff accounts, memberships and sessions.
+    pub auth: &'a mut dyn AuthStore,
+    /// The application layer's own documents.
+    pub docs: &'a mut dyn DocumentStore,
+}
+
+impl std::fmt::Debug for Tx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx").field("organisation", &self.organisation).finish_non_exhaustive()
+    }
+}
+
+/// A storage engine that runs closures in transactions.
+pub trait Store: Send + Sync {
+    /// Runs `f` in one transaction for `organisation`: commit on `Ok`, roll back on `Err`,
+    /// retry on [`Error::Busy`] (and on the adapter's own busy signals).
+    fn transact<T>(
+        &self,
+        organisation: OrganisationId,
+        f: &mut dyn FnMut(&mut Tx<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error>;
+
+    /// Every organisation known to the store.
+    fn organisations(&self) -> Result<Vec<OrganisationId>, Error>;
+}
