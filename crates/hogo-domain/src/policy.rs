@@ -198,6 +198,9 @@ pub enum Operation {
         /// The basis.
         basis: ThirdPartyBasis,
     },
+    /// Register or update a subject and its ordinary data (subjects of number affairs:
+    /// number staff, M3; job seekers: placement staff, P5).
+    ManageSubject,
     /// Handle a 開示等の請求 (P7, M15).
     HandleRequest,
     /// Read the 管理台帳 (M6).
@@ -638,6 +641,11 @@ pub fn decide(ctx: &Context<'_>, op: &Operation) -> Result<Authorization, Refusa
                     "personal data may be provided only with consent to the employer or partner agency, or where a law requires",
                 ))
             }
+        }
+        Operation::ManageSubject => {
+            personal_data_role(ctx)?;
+            let rule = if matches!(ctx.subject, Some(SubjectKind::JobSeeker)) { RuleId::P5 } else { RuleId::M3 };
+            allow(rule, "個人情報保護法17条・18条（利用目的の範囲内での取扱い）")
         }
         Operation::HandleRequest => {
             let rule = if matches!(ctx.subject, Some(SubjectKind::JobSeeker)) {

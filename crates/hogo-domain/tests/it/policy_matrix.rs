@@ -120,6 +120,18 @@ fn role_operation_matrix_refuses_what_the_rules_forbid() {
             [Err(P5), Err(P5), ok, ok, Err(P5), Err(P5), Err(P5)],
         ),
         (
+            "M3 register an employee",
+            Operation::ManageSubject,
+            &employee,
+            [ok, ok, Err(M3), Err(M3), Err(M3), Err(M3), ok],
+        ),
+        (
+            "P5 register a job seeker",
+            Operation::ManageSubject,
+            &seeker,
+            [Err(P5), Err(P5), ok, ok, Err(P5), Err(P5), Err(P5)],
+        ),
+        (
             "M6 read the register",
             Operation::ViewRegister,
             &employee,
