@@ -147,7 +147,8 @@ fn index(c: &mut Criterion) {
             b.iter(|| {
                 i = (i + 7919) % n;
                 let found = vault.find_number(&s, &k, org, "my_number", &data[i].1).expect("find");
-                assert_eq!(found.len(), 1);
+                // synthetic numbers may repeat among 1 M (birthday bound), so at least one.
+                assert!(!found.is_empty());
                 black_box(found)
             });
         });
