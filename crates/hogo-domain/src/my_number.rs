@@ -212,7 +212,11 @@ pub fn find_my_number_like(text: &str) -> Option<Range<usize>> {
             ' ' | '\u{3000}' | '-' | '\u{2212}' | '\u{2010}' | '\u{2011}' | '\u{30FC}' | '\u{FF0D}'
         )
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let skip = opaque_ids(text);
+    let chars: Vec<(usize, char)> = text
+        .char_indices()
+        .map(|(i, c)| if skip.iter().any(|r| r.contains(&i)) { (i, 'x') } else { (i, c) })
+        .collect();
     let mut i = 0;
     while i < chars.len() {
         if digit(chars[i].1).is_none() {
@@ -264,6 +268,41 @@ pub fn find_my_number_like(text: &str) -> Option<Range<usize>> {
         i = j.max(i + 1);
     }
     None
+}
+
+/// Byte ranges of UUIDs (8-4-4-4-12 hex) and long hex strings (16+ hex characters with
+/// at least one letter a–f) in `text`: identifiers, not numbers, so the scan skips them.
+fn opaque_ids(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_hexdigit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_hexdigit() || bytes[i] == b'-') {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let groups: Vec<&str> = run.split('-').collect();
+        // Find 8-4-4-4-12 windows of groups.
+        let mut offset = start;
+        for (g, group) in groups.iter().enumerate() {
+            if groups.len() >= g + 5 {
+                let lens: Vec<usize> = groups[g..g + 5].iter().map(|x| x.len()).collect();
+                if lens == [8, 4, 4, 4, 12] {
+                    out.push(offset..offset + 36);
+                }
+            }
+            if group.len() >= 16 && group.bytes().any(|b| b.is_ascii_alphabetic()) {
+                out.push(offset..offset + group.len());
+            }
+            offset += group.len() + 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -320,5 +359,17 @@ mod tests {
         assert!(find_my_number_like("１２３４ ５６７８ ９０１８").is_some());
         assert!(find_my_number_like("tel 090-1234-5678").is_none());
         assert!(find_my_number_like("2024-01-10 123456789018").is_some());
+    }
+
+    /// Invariant 1 / the leak scan: UUIDs and long hex strings are identifiers, not numbers.
+    #[test]
+    fn scan_skips_uuids_and_hex() {
+        // The last group of this uuid is a valid My Number on its own.
+        assert!(find_my_number_like("hogo.local/0190f5e2-0000-7000-8000-123456789018").is_none());
+        assert!(find_my_number_like("sha256 ab123456789018cdef0123456789").is_none());
+        assert!(
+            find_my_number_like("uuid 0190f5e2-0000-7000-8000-000000000001 and 123456789018")
+                .is_some()
+        );
     }
 }

@@ -644,7 +644,11 @@ pub fn decide(ctx: &Context<'_>, op: &Operation) -> Result<Authorization, Refusa
         }
         Operation::ManageSubject => {
             personal_data_role(ctx)?;
-            let rule = if matches!(ctx.subject, Some(SubjectKind::JobSeeker)) { RuleId::P5 } else { RuleId::M3 };
+            let rule = if matches!(ctx.subject, Some(SubjectKind::JobSeeker)) {
+                RuleId::P5
+            } else {
+                RuleId::M3
+            };
             allow(rule, "個人情報保護法17条・18条（利用目的の範囲内での取扱い）")
         }
         Operation::HandleRequest => {

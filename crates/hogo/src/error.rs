@@ -35,20 +35,20 @@ pub enum Error {
         message: String,
     },
     /// A vault failure.
-    #[error("vault: {0}")]
-    Vault(String),
+    #[error("{0}")]
+    Vault(#[from] hogo_vault::VaultError),
     /// A ledger failure.
-    #[error("ledger: {0}")]
-    Ledger(String),
+    #[error("{0}")]
+    Ledger(#[from] hogo_ledger::LedgerError),
     /// A retention failure.
-    #[error("retention: {0}")]
-    Retention(String),
+    #[error("{0}")]
+    Retention(#[from] hogo_retention::RetentionError),
     /// A request-lifecycle failure.
-    #[error("request: {0}")]
-    Request(String),
+    #[error("{0}")]
+    Request(#[from] hogo_requests::RequestError),
     /// Authentication or session failure.
-    #[error("auth: {0}")]
-    Auth(String),
+    #[error("{0}")]
+    Auth(#[from] hogo_auth::AuthError),
     /// The storage adapter failed.
     #[error("storage: {0}")]
     Storage(String),
@@ -63,6 +63,21 @@ pub enum Error {
 /// Builds an [`Error::Invalid`] with a bilingual message.
 pub fn invalid(field: &str, rule: RuleId, ja: &str, en: &str) -> Error {
     Error::Invalid { field: field.to_owned(), rule, message: format!("{ja} / {en}") }
+}
+
+impl From<hogo_vault::StoreError> for Error {
+    fn from(e: hogo_vault::StoreError) -> Self {
+        match e {
+            hogo_vault::StoreError::Busy => Self::Busy,
+            other => Self::Vault(other.into()),
+        }
+    }
+}
+
+impl From<hogo_ledger::StorageError> for Error {
+    fn from(e: hogo_ledger::StorageError) -> Self {
+        Self::Ledger(e.into())
+    }
 }
 
 impl From<Refusal> for Error {

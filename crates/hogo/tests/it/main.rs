@@ -1,1 +1,6 @@
-//! Integration tests of the application layer.
+//! Integration tests of the application layer, on the in-memory store: the journeys of
+//! `shared/docs/journeys.md` replayed through the public API.
+
+#![allow(clippy::unwrap_used, reason = "test helpers panic on setup failure by design")]
+
+mod journey_clerk;

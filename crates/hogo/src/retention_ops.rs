@@ -1,0 +1,718 @@
+//! Retention use cases: record events (退職, 資格喪失, 提出期限 …) that start periods and
+//! move vault keys between buckets; place and release legal holds; plan any date; approve
+//! and **run disposal** for what is due on the clock's today — never ahead of it —
+//! crypto-shredding through the vault, writing 削除・廃棄 entries without the number (M11
+//! Art. 29②) and producing a 削除証明書 per subject with its inclusion proof and checkpoint.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hogo_domain::policy::{Context, Operation, decide};
+use hogo_domain::{DataClass, HoldId, HoldingId, OrganisationId, RuleId, StaffId, SubjectId};
+use hogo_ledger::{Action, ObjectRef, SafeText};
+use hogo_retention::{
+    AffairNeed, DisposalMonth, DisposalPlan, DocumentKind, Event, EventKind, EventScope, HoldScope,
+    Holding, LegalHold, PlanInput, RetentionConfig, Schedule,
+};
+use hogo_vault::{Bucket, DueMonth, KekState};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::app::{Hogo, Ports, Session, entry, log};
+use crate::docs::{
+    CERTIFICATES, DISPOSAL_APPROVALS, EVENTS, HOLDINGS, HOLDS, NEEDS, NUMBER_RECORDS, SINGLETONS,
+    SUBJECTS,
+};
+use crate::error::invalid;
+use crate::numbers::number_record;
+use crate::setup::{settings, signer};
+use crate::store::{Store, Tx};
+use crate::subjects::{SubjectEvent, SubjectEventKind, SubjectRecord};
+
+const RETENTION_CONFIG: &str = "retention_config";
+
+/// A new holding of `kind_id` for a subject.
+pub(crate) fn new_holding(
+    ports: &Ports<'_>,
+    org: OrganisationId,
+    subject: SubjectId,
+    kind_id: &str,
+    created: NaiveDate,
+) -> Result<Holding, Error> {
+    let kind = DocumentKind::from_id(kind_id).ok_or_else(|| {
+        invalid("kind", RuleId::M9, "文書の種類が不明です", "unknown document kind")
+    })?;
+    Ok(Holding::new(HoldingId::from_uuid(ports.ids.new_uuid()), org, subject, kind, created))
+}
+
+/// The 提出期限 a document gets when it is created with the number's collection:
+/// a 扶養控除等申告書 handed in at hire is due that day (the day before the first pay day
+/// at the latest); the payer's copies of 源泉徴収票 and 支払調書 are filed by 31 January of
+/// the following year (所得税法226条, 225条). Later years' documents are recorded with
+/// [`Hogo::record_document`].
+pub(crate) fn default_filing_events(
+    kind_id: &str,
+    created: NaiveDate,
+) -> Vec<(EventKind, NaiveDate)> {
+    use chrono::Datelike;
+    let next_jan_31 = NaiveDate::from_ymd_opt(created.year() + 1, 1, 31);
+    match kind_id {
+        "dependent_deduction_declaration" => vec![(EventKind::FilingDue, created)],
+        "withholding_slip_copy" | "payment_record_copy" => {
+            next_jan_31.map(|d| vec![(EventKind::FilingDue, d)]).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Everything retention plans over, loaded from the transaction.
+pub(crate) struct RetentionState {
+    pub(crate) schedule: Schedule,
+    pub(crate) holdings: Vec<Holding>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) holds: Vec<LegalHold>,
+    pub(crate) needs: Vec<AffairNeed>,
+}
+
+impl RetentionState {
+    pub(crate) fn load(tx: &Tx<'_>) -> Result<Self, Error> {
+        let org = tx.organisation;
+        let config: RetentionConfig =
+            SINGLETONS.get(&*tx.docs, org, RETENTION_CONFIG)?.unwrap_or_default();
+        Ok(Self {
+            schedule: Schedule::configure(&config)?,
+            holdings: HOLDINGS.list(&*tx.docs, org)?,
+            events: EVENTS.list(&*tx.docs, org)?,
+            holds: HOLDS
+                .list::<StoredHold>(&*tx.docs, org)?
+                .into_iter()
+                .map(|h| h.into_hold(org))
+                .collect::<Result<_, _>>()?,
+            needs: NEEDS.list(&*tx.docs, org)?,
+        })
+    }
+
+    pub(crate) fn plan(&self, today: NaiveDate) -> DisposalPlan {
+        hogo_retention::plan(
+            &self.schedule,
+            &PlanInput {
+                holdings: &self.holdings,
+                events: &self.events,
+                holds: &self.holds,
+                needs: &self.needs,
+                today,
+            },
+        )
+    }
+}
+
+fn bucket_of(month: DisposalMonth) -> Bucket {
+    match month {
+        DisposalMonth::Month { year, month } => Bucket::Due(DueMonth { year, month }),
+        DisposalMonth::Open => Bucket::Open,
+    }
+}
+
+/// Moves a subject's vault data keys into the buckets of their new disposal months
+/// (in either direction), so a bucket shred reaches exactly what falls due in it.
+pub(crate) fn rebucket_subject(
+    ports: &Ports<'_>,
+    tx: &mut Tx<'_>,
+    subject: SubjectId,
+) -> Result<(), Error> {
+    let state = RetentionState::load(tx)?;
+    let plan = state.plan(ports.today());
+    let org = tx.organisation;
+    let mut moves = Vec::new();
+    if number_record(tx, subject)?.is_some() {
+        let month = plan
+            .numbers
+            .iter()
+            .find(|n| n.subject == subject)
+            .map_or(DisposalMonth::Open, |n| n.disposal_month);
+        moves.push((org, subject, DataClass::MyNumber, bucket_of(month)));
+    }
+    // The profile is kept as long as the longest-kept document about the subject.
+    let months: Vec<DisposalMonth> =
+        plan.holdings.iter().filter(|h| h.subject == subject).map(|h| h.disposal_month).collect();
+    let profile_month = if months.is_empty() || months.contains(&DisposalMonth::Open) {
+        DisposalMonth::Open
+    } else {
+        months.into_iter().max().unwrap_or(DisposalMonth::Open)
+    };
+    moves.push((org, subject, DataClass::Profile, bucket_of(profile_month)));
+    let vault = ports.vault()?;
+    vault.move_data_keys(tx.vault, tx.keks, &moves)?;
+    Ok(())
+}
+
+/// One item a disposal destroyed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisposedItem {
+    /// What: a document kind id, `my_number` or `subject_profile`.
+    pub what: String,
+    /// Its Japanese label.
+    pub label_ja: String,
+    /// The legal basis of its period (law and article).
+    pub legal_basis: String,
+    /// The first day it could be disposed of.
+    pub destroy_from: Option<NaiveDate>,
+    /// The ledger entry recording it.
+    pub entry: u64,
+}
+
+/// A 削除証明書: what was deleted about one subject, when, by whom, on what basis, with
+/// the ledger inclusion proof of each entry and the signed checkpoint they verify against.
+/// Never contains a number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionCertificate {
+    /// Certificate id.
+    pub id: String,
+    /// The organisation.
+    pub organisation: OrganisationId,
+    /// The subject (opaque id).
+    pub subject: SubjectId,
+    /// When the disposal ran.
+    pub disposed_at: DateTime<Utc>,
+    /// Who ran it.
+    pub disposed_by: StaffId,
+    /// Who approved the batch, where approval was required.
+    pub approved_by: Option<StaffId>,
+    /// The items.
+    pub items: Vec<DisposedItem>,
+    /// How: crypto-shredding of data keys (AES-256-GCM envelopes become unreadable).
+    pub method: String,
+    /// The signed checkpoint (C2SP note) the proofs verify against.
+    pub checkpoint: String,
+    /// Inclusion proofs (hex sibling hashes, bottom-up) per entry sequence.
+    pub proofs: BTreeMap<u64, Vec<String>>,
+    /// Legal holds that kept other items of the subject.
+    pub held_by: Vec<HoldId>,
+}
+
+/// What a disposal run did (or would do, for a dry run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisposalReport {
+    /// The day (the clock's today).
+    pub today: NaiveDate,
+    /// Only planned, nothing destroyed.
+    pub dry_run: bool,
+    /// Holdings disposed of.
+    pub holdings: Vec<HoldingId>,
+    /// Subjects whose number was deleted.
+    pub numbers: Vec<SubjectId>,
+    /// Buckets whose KEK was destroyed.
+    pub shredded_buckets: Vec<String>,
+    /// Certificates issued (ids).
+    pub certificates: Vec<String>,
+    /// Due items left waiting for the manager's approval.
+    pub awaiting_approval: usize,
+    /// Items kept by a legal hold although their period ended.
+    pub held: usize,
+}
+
+/// A legal hold as stored (rebuilt through `LegalHold`'s validating constructor on load).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredHold {
+    /// Id.
+    pub id: HoldId,
+    /// Name.
+    pub name: String,
+    /// Reason.
+    pub reason: String,
+    /// Owner.
+    pub owner: StaffId,
+    /// Scope.
+    pub scope: HoldScope,
+    /// Start.
+    pub start: NaiveDate,
+    /// Release date.
+    pub released: Option<NaiveDate>,
+    /// The legal basis for keeping My Numbers.
+    pub my_number_basis: Option<String>,
+}
+
+impl StoredHold {
+    fn into_hold(self, org: OrganisationId) -> Result<LegalHold, Error> {
+        let mut h = LegalHold::new(
+            self.id,
+            org,
+            self.name,
+            self.reason,
+            self.owner,
+            self.scope,
+            self.start,
+        )?;
+        if let Some(b) = self.my_number_basis {
+            h = h.with_my_number_basis(b)?;
+        }
+        if let Some(r) = self.released {
+            h.release(r)?;
+        }
+        Ok(h)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DisposalApproval {
+    on: NaiveDate,
+    by: StaffId,
+    holdings: BTreeSet<HoldingId>,
+    numbers: BTreeSet<SubjectId>,
+}
+
+fn event_kind_of(kind: SubjectEventKind) -> Option<EventKind> {
+    match kind {
+        SubjectEventKind::Hired => None,
+        SubjectEventKind::Retired => Some(EventKind::Retired),
+        SubjectEventKind::QualificationLost => Some(EventKind::QualificationLost),
+        SubjectEventKind::ContractEnded => Some(EventKind::Completed),
+        SubjectEventKind::RegistrationEnded => Some(EventKind::RegistrationEnded),
+    }
+}
+
+fn number_ctx<'a>(actor: &'a hogo_domain::Actor, tx: &Tx<'_>) -> Result<Context<'a>, Error> {
+    Ok(Context::new(actor, settings(tx)?.affairs))
+}
+
+impl<S: Store> Hogo<S> {
+    /// Records a subject's life event (退職, 資格喪失, 契約終了, 登録終了). Events may arrive
+    /// late and move dates; a future date is refused (disposal never runs ahead of the
+    /// clock). The subject's vault keys move to their new buckets.
+    pub fn record_event(
+        &self,
+        session: &Session,
+        subject: SubjectId,
+        kind: SubjectEventKind,
+        on: NaiveDate,
+    ) -> Result<(), Error> {
+        self.with_session(session, Action::DisposalScheduled, &mut |ports, actor, tx| {
+            if on > ports.today() {
+                return Err(invalid(
+                    "on",
+                    RuleId::M11,
+                    "未来の日付は記録できません",
+                    "an event cannot be recorded for a future date",
+                ));
+            }
+            let org = tx.organisation;
+            let mut record: SubjectRecord = SUBJECTS
+                .get(&*tx.docs, org, &subject.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
+            let st = settings(tx)?;
+            decide(
+                &Context::new(actor, st.affairs).subject(&record.subject.kind),
+                &Operation::ManageSubject,
+            )?;
+            record.events.push(SubjectEvent { kind, on, recorded_at: ports.now() });
+            SUBJECTS.put(tx.docs, org, &subject.to_string(), &record)?;
+            if let Some(ek) = event_kind_of(kind) {
+                let ev = Event { scope: EventScope::Subject(subject), kind: ek, date: on };
+                EVENTS.put(tx.docs, org, &format!("{subject}:{}:{on}", ek.id()), &ev)?;
+            }
+            if matches!(kind, SubjectEventKind::Retired | SubjectEventKind::ContractEnded) {
+                let needs: Vec<AffairNeed> = NEEDS.list(&*tx.docs, org)?;
+                for mut need in needs.into_iter().filter(|n| n.subject == subject) {
+                    need.until = Some(on);
+                    NEEDS.put(tx.docs, org, &format!("{subject}:{}", need.affair.id()), &need)?;
+                }
+            }
+            let e = entry(ports, actor, Action::DisposalScheduled)
+                .with_subject(subject)
+                .with_note(&format!("事由「{}」 {on}", kind.id()))?;
+            log(tx, ports, vec![e])?;
+            rebucket_subject(ports, tx, subject)
+        })
+    }
+
+    /// Records an event of one document (e.g. the 提出期限 of a 扶養控除等申告書) or adds a
+    /// new document holding for a subject.
+    pub fn record_document(
+        &self,
+        session: &Session,
+        subject: SubjectId,
+        kind_id: &str,
+        created: NaiveDate,
+        events: &[(EventKind, NaiveDate)],
+    ) -> Result<HoldingId, Error> {
+        self.with_session(session, Action::Acquisition, &mut |ports, actor, tx| {
+            if created > ports.today()
+                || events.iter().any(|(k, d)| *d > ports.today() && *k != EventKind::FilingDue)
+            {
+                return Err(invalid(
+                    "created",
+                    RuleId::M11,
+                    "未来の日付は記録できません",
+                    "a future date cannot be recorded",
+                ));
+            }
+            let org = tx.organisation;
+            let record: SubjectRecord = SUBJECTS
+                .get(&*tx.docs, org, &subject.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
+            decide(
+                &number_ctx(actor, tx)?.subject(&record.subject.kind),
+                &Operation::ManageSubject,
+            )?;
+            let holding = new_holding(ports, org, subject, kind_id, created)?;
+            HOLDINGS.put(tx.docs, org, &holding.id.to_string(), &holding)?;
+            for (k, d) in events {
+                let ev = Event { scope: EventScope::Holding(holding.id), kind: *k, date: *d };
+                EVENTS.put(tx.docs, org, &format!("{}:{}:{d}", holding.id, k.id()), &ev)?;
+            }
+            let e = entry(ports, actor, Action::Acquisition)
+                .with_subject(subject)
+                .with_object(ObjectRef::Holding(holding.id))
+                .with_document_kind(hogo_ledger::DocumentKind::new(kind_id)?)
+                .with_note("文書の保管開始")?;
+            log(tx, ports, vec![e])?;
+            rebucket_subject(ports, tx, subject)?;
+            Ok(holding.id)
+        })
+    }
+
+    /// Places a legal hold (保存の継続). A hold that keeps My Numbers must cite its legal
+    /// basis (番号法20条); without one, the rest is kept and numbers are still deleted on time.
+    pub fn place_hold(
+        &self,
+        session: &Session,
+        name: &str,
+        reason: &str,
+        scope: HoldScope,
+        my_number_basis: Option<&str>,
+    ) -> Result<HoldId, Error> {
+        self.with_session(session, Action::HoldPlaced, &mut |ports, actor, tx| {
+            decide(&number_ctx(actor, tx)?, &Operation::ApproveNumberDisposal)?;
+            let id = HoldId::from_uuid(ports.ids.new_uuid());
+            let stored = StoredHold {
+                id,
+                name: name.to_owned(),
+                reason: reason.to_owned(),
+                owner: actor.staff,
+                scope: scope.clone(),
+                start: ports.today(),
+                released: None,
+                my_number_basis: my_number_basis.map(str::to_owned),
+            };
+            // Validate through the retention crate's constructor before storing.
+            stored.clone().into_hold(tx.organisation)?;
+            HOLDS.put(tx.docs, tx.organisation, &id.to_string(), &stored)?;
+            let mut e = entry(ports, actor, Action::HoldPlaced)
+                .with_object(ObjectRef::Hold(id))
+                .with_note(name)?;
+            if let Some(b) = my_number_basis {
+                e = e.with_legal_basis(b)?;
+            }
+            log(tx, ports, vec![e])?;
+            for s in affected_subjects(tx, &scope)? {
+                rebucket_subject(ports, tx, s)?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Releases a legal hold; what it kept falls due again on its own dates.
+    pub fn release_hold(&self, session: &Session, hold: HoldId) -> Result<(), Error> {
+        self.with_session(session, Action::HoldReleased, &mut |ports, actor, tx| {
+            decide(&number_ctx(actor, tx)?, &Operation::ApproveNumberDisposal)?;
+            let mut h: StoredHold = HOLDS
+                .get(&*tx.docs, tx.organisation, &hold.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("hold {hold}") })?;
+            h.released = Some(ports.today());
+            h.clone().into_hold(tx.organisation)?;
+            HOLDS.put(tx.docs, tx.organisation, &hold.to_string(), &h)?;
+            let e = entry(ports, actor, Action::HoldReleased)
+                .with_object(ObjectRef::Hold(hold))
+                .with_note(&h.name)?;
+            log(tx, ports, vec![e])?;
+            for s in affected_subjects(tx, &h.scope)? {
+                rebucket_subject(ports, tx, s)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The disposal plan for any date (read-only: planning may look ahead, disposing may not).
+    pub fn plan(&self, session: &Session, on: NaiveDate) -> Result<DisposalPlan, Error> {
+        self.with_session(session, Action::Access, &mut |_, actor, tx| {
+            decide(&number_ctx(actor, tx)?, &Operation::ViewRegister)?;
+            Ok(RetentionState::load(tx)?.plan(on))
+        })
+    }
+
+    /// The manager approves today's disposal batch (doc 000 §11, M11).
+    pub fn approve_disposal(&self, session: &Session) -> Result<usize, Error> {
+        self.with_session(session, Action::DisposalScheduled, &mut |ports, actor, tx| {
+            decide(&number_ctx(actor, tx)?, &Operation::ApproveNumberDisposal)?;
+            let today = ports.today();
+            let plan = RetentionState::load(tx)?.plan(today);
+            let approval = DisposalApproval {
+                on: today,
+                by: actor.staff,
+                holdings: plan.awaiting_approval().map(|h| h.holding).collect(),
+                numbers: plan.numbers_due().map(|n| n.subject).collect(),
+            };
+            let count = approval.holdings.len() + approval.numbers.len();
+            DISPOSAL_APPROVALS.put(tx.docs, tx.organisation, &today.to_string(), &approval)?;
+            let e = entry(ports, actor, Action::DisposalScheduled)
+                .with_note(&format!("廃棄承認 {count}件"))?;
+            log(tx, ports, vec![e])?;
+            Ok(count)
+        })
+    }
+
+    /// Runs the disposal for what is due on the clock's today (never a later date).
+    pub fn run_disposal(&self, session: &Session, dry_run: bool) -> Result<DisposalReport, Error> {
+        self.with_session(session, Action::Disposal, &mut |ports, actor, tx| {
+            dispose(ports, actor, tx, dry_run)
+        })
+    }
+
+    /// A stored deletion certificate.
+    pub fn certificate(&self, session: &Session, id: &str) -> Result<DeletionCertificate, Error> {
+        self.with_session(session, Action::Access, &mut |_, actor, tx| {
+            decide(&number_ctx(actor, tx)?, &Operation::ViewRegister)?;
+            CERTIFICATES
+                .get(&*tx.docs, tx.organisation, id)?
+                .ok_or_else(|| Error::NotFound { what: format!("certificate {id}") })
+        })
+    }
+
+    /// Every stored deletion certificate.
+    pub fn certificates(&self, session: &Session) -> Result<Vec<DeletionCertificate>, Error> {
+        self.with_session(session, Action::Access, &mut |_, actor, tx| {
+            decide(&number_ctx(actor, tx)?, &Operation::ViewRegister)?;
+            CERTIFICATES.list(&*tx.docs, tx.organisation)
+        })
+    }
+}
+
+fn affected_subjects(tx: &Tx<'_>, scope: &HoldScope) -> Result<Vec<SubjectId>, Error> {
+    if !scope.subjects.is_empty() {
+        return Ok(scope.subjects.clone());
+    }
+    let all: Vec<SubjectRecord> = SUBJECTS.list(&*tx.docs, tx.organisation)?;
+    Ok(all.into_iter().map(|r| r.subject.id).collect())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn dispose(
+    ports: &Ports<'_>,
+    actor: &hogo_domain::Actor,
+    tx: &mut Tx<'_>,
+    dry_run: bool,
+) -> Result<DisposalReport, Error> {
+    let org = tx.organisation;
+    let ctx = number_ctx(actor, tx)?;
+    decide(&ctx, &Operation::DisposeNumbers)?;
+    let today = ports.today();
+    let state = RetentionState::load(tx)?;
+    let plan = state.plan(today);
+    let approval: Option<DisposalApproval> =
+        DISPOSAL_APPROVALS.get(&*tx.docs, org, &today.to_string())?;
+    let approved_holding =
+        |h: &HoldingId| approval.as_ref().is_some_and(|a| a.holdings.contains(h));
+    let number_needs_approval = |s: &SubjectId| {
+        plan.numbers.iter().any(|n| {
+            n.subject == *s
+                && matches!(
+                    n.status,
+                    hogo_retention::NumberStatus::Due {
+                        review: hogo_retention::ReviewMode::ManagerApproval,
+                        ..
+                    }
+                )
+        })
+    };
+    let holdings: Vec<_> = plan
+        .automatic()
+        .chain(plan.awaiting_approval().filter(|h| approved_holding(&h.holding)))
+        .collect();
+    let numbers: Vec<_> = plan
+        .numbers_due()
+        .filter(|n| {
+            !number_needs_approval(&n.subject)
+                || approval.as_ref().is_some_and(|a| a.numbers.contains(&n.subject))
+        })
+        .collect();
+    let awaiting = plan.awaiting_approval().filter(|h| !approved_holding(&h.holding)).count()
+        + plan.numbers_due().count()
+        - numbers.len();
+    let held = plan.held().count();
+    let mut report = DisposalReport {
+        today,
+        dry_run,
+        holdings: holdings.iter().map(|h| h.holding).collect(),
+        numbers: numbers.iter().map(|n| n.subject).collect(),
+        shredded_buckets: Vec::new(),
+        certificates: Vec::new(),
+        awaiting_approval: awaiting,
+        held,
+    };
+    if dry_run {
+        return Ok(report);
+    }
+    let vault = ports.vault()?;
+    // Entries first (one batch), remembering which items each subject's certificate holds.
+    let mut per_subject: BTreeMap<SubjectId, Vec<(DisposedItem, usize)>> = BTreeMap::new();
+    let mut entries = Vec::new();
+    for h in &holdings {
+        let rule = state.schedule.rule(h.kind);
+        let basis = rule.citation.to_string();
+        HOLDINGS.delete(tx.docs, org, &h.holding.to_string())?;
+        let e = entry(ports, actor, Action::Disposal)
+            .with_subject(h.subject)
+            .with_object(ObjectRef::Holding(h.holding))
+            .with_document_kind(hogo_ledger::DocumentKind::new(h.kind.id())?)
+            .with_legal_basis(&basis)?
+            .with_note(&format!(
+                "保存期間満了（{}から廃棄可）",
+                h.destroy_from.map(|d| d.to_string()).unwrap_or_default()
+            ))?;
+        per_subject.entry(h.subject).or_default().push((
+            DisposedItem {
+                what: h.kind.id().to_owned(),
+                label_ja: h.kind.label_ja().to_owned(),
+                legal_basis: basis,
+                destroy_from: h.destroy_from,
+                entry: 0,
+            },
+            entries.len(),
+        ));
+        entries.push(e);
+    }
+    let due_subjects: BTreeSet<SubjectId> = numbers.iter().map(|n| n.subject).collect();
+    let all_numbers: Vec<crate::numbers::NumberRecord> = NUMBER_RECORDS.list(&*tx.docs, org)?;
+    for n in &numbers {
+        // A number shared with a linked subject (same person) whose number is still
+        // needed stays; only this subject's link to it goes.
+        let own = all_numbers.iter().find(|r| r.subject == n.subject).map(|r| r.record);
+        let still_shared = all_numbers.iter().any(|r| {
+            Some(r.record) == own && r.subject != n.subject && !due_subjects.contains(&r.subject)
+        });
+        let erased = if still_shared {
+            None
+        } else {
+            let mut erased = None;
+            for r in all_numbers.iter().filter(|r| Some(r.record) == own) {
+                erased = erased.or(vault.erase_data_class(
+                    tx.vault,
+                    org,
+                    r.subject,
+                    DataClass::MyNumber,
+                )?);
+            }
+            erased
+        };
+        NUMBER_RECORDS.delete(tx.docs, org, &n.subject.to_string())?;
+        let needs: Vec<AffairNeed> = NEEDS.list(&*tx.docs, org)?;
+        for need in needs.into_iter().filter(|x| x.subject == n.subject) {
+            NEEDS.delete(tx.docs, org, &format!("{}:{}", n.subject, need.affair.id()))?;
+        }
+        let basis =
+            "番号法20条・番号GL第4-3-(3)B・規程29条（事務の終了と保存期間の経過）".to_owned();
+        let mut e = entry(ports, actor, Action::Disposal)
+            .with_subject(n.subject)
+            .with_document_kind(hogo_ledger::DocumentKind::new("my_number")?)
+            .with_legal_basis(&basis)?
+            .with_note("個人番号の削除（データ鍵の破棄による暗号学的消去）")?;
+        if let Some(r) = erased.as_ref().and_then(|r| r.records.first()) {
+            e = e.with_object(ObjectRef::Record(*r));
+        }
+        per_subject.entry(n.subject).or_default().push((
+            DisposedItem {
+                what: "my_number".into(),
+                label_ja: "個人番号".into(),
+                legal_basis: basis,
+                destroy_from: n.due_from,
+                entry: 0,
+            },
+            entries.len(),
+        ));
+        entries.push(e);
+        if let Some(r) = erased {
+            entries.push(
+                entry(ports, actor, Action::KeyShredded)
+                    .with_subject(n.subject)
+                    .with_object(ObjectRef::Key(SafeText::new(
+                        "key",
+                        format!("data-key/{}", r.bucket),
+                    )?))
+                    .with_note("データ鍵の破棄")?,
+            );
+        }
+    }
+    // Buckets of months wholly past whose keys are all gone: destroy the bucket KEK too,
+    // so old backups of those keys become unreadable.
+    let this_month = DueMonth::of(today);
+    for row in tx.keks.bucket_keks()? {
+        if row.organisation != org || row.state == KekState::Destroyed {
+            continue;
+        }
+        if let Bucket::Due(m) = row.bucket
+            && m < this_month
+            && tx.vault.data_keys_in_bucket(org, row.bucket)?.is_empty()
+        {
+            let shred = vault.shred_bucket(tx.vault, tx.keks, org, row.bucket)?;
+            report.shredded_buckets.push(shred.bucket.to_string());
+            entries.push(
+                entry(ports, actor, Action::KeyShredded)
+                    .with_object(ObjectRef::Key(SafeText::new(
+                        "key",
+                        format!("bucket/{}", shred.bucket),
+                    )?))
+                    .with_legal_basis("規程29条（復元不可能な手段による削除）")?
+                    .with_note("保存期限月の鍵を破棄（バックアップも復号不能）")?,
+            );
+        }
+    }
+    if entries.is_empty() {
+        return Ok(report);
+    }
+    let receipts = hogo_ledger::ledger::append(tx.ledger, org, entries, ports.entropy)?;
+    let log_signer = signer(tx, ports)?;
+    let signed = hogo_ledger::ledger::checkpoint(tx.ledger, org, &log_signer)?;
+    let size = signed.checkpoint.size;
+    let note = signed.to_note();
+    let held_by: BTreeMap<SubjectId, Vec<HoldId>> = plan
+        .held()
+        .filter_map(|h| match &h.status {
+            hogo_retention::HoldingStatus::Held { holds, .. } => Some((h.subject, holds.clone())),
+            _ => None,
+        })
+        .collect();
+    for (subject, items) in per_subject {
+        let mut proofs = BTreeMap::new();
+        let mut certified = Vec::new();
+        for (mut item, idx) in items {
+            let seq = receipts
+                .get(idx)
+                .map(|r| r.sequence)
+                .ok_or_else(|| Error::Internal("receipt".into()))?;
+            item.entry = seq;
+            let proof = hogo_ledger::ledger::prove_inclusion(&*tx.ledger, org, seq, size)?;
+            proofs.insert(seq, proof.path.iter().map(|h| hex(h)).collect());
+            certified.push(item);
+        }
+        let id = format!("{}-{subject}", today.format("%Y%m%d"));
+        let cert = DeletionCertificate {
+            id: id.clone(),
+            organisation: org,
+            subject,
+            disposed_at: ports.now(),
+            disposed_by: actor.staff,
+            approved_by: approval.as_ref().map(|a| a.by),
+            items: certified,
+            method: "暗号学的消去（データ鍵・保存期限月鍵の破棄、AES-256-GCM） / crypto-shredding of data keys".into(),
+            checkpoint: note.clone(),
+            proofs,
+            held_by: held_by.get(&subject).cloned().unwrap_or_default(),
+        };
+        CERTIFICATES.put(tx.docs, org, &id, &cert)?;
+        report.certificates.push(id);
+    }
+    Ok(report)
+}

@@ -1,0 +1,224 @@
+//! Staff use cases on top of `hogo-auth`: the 事務取扱責任者 names the clerks (doc 003
+//! Art. 5–7, M3), the administrator creates accounts and memberships (M13 Art. 30) but can
+//! give a number-handling role only to someone the manager named (separation of duties:
+//! an administrator cannot make themselves a clerk), password change, resets, revocation.
+//! Every change is a ledger entry (M5 ⑥).
+
+use chrono::{DateTime, Utc};
+use hogo_auth::{AccountSpec, ChangePasswordRequest, Membership, RoleGrant};
+use hogo_domain::policy::{Context, Operation, decide};
+use hogo_domain::{Role, RuleId, StaffId};
+use hogo_ledger::{Action, ObjectRef};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::app::{Hogo, Session, auth_entries, entry, log};
+use crate::docs::Collection;
+use crate::error::invalid;
+use crate::setup::{NewAccount, settings};
+use crate::store::Store;
+
+/// Nominations of number-handling staff by the manager.
+const NOMINATIONS: Collection = Collection("staff_nomination");
+
+/// The manager's nomination of a login for a number-handling role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nomination {
+    /// The login name to be created or granted.
+    pub login: String,
+    /// The role (NumberClerk, NumberManager or Contractor).
+    pub role: Role,
+    /// The manager who named them.
+    pub by: StaffId,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl<S: Store> Hogo<S> {
+    /// The 事務取扱責任者 names a person for a number-handling role (Art. 5: named clerks).
+    pub fn nominate_staff(&self, session: &Session, login: &str, role: Role) -> Result<(), Error> {
+        if !role.handles_numbers() {
+            return Err(invalid(
+                "role",
+                RuleId::M3,
+                "個人番号を扱う役割を指定してください",
+                "name a number-handling role",
+            ));
+        }
+        self.with_session(session, Action::RoleGranted, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            decide(&Context::new(actor, st.affairs), &Operation::ApproveNumberUse)?;
+            let login = login.trim().to_lowercase();
+            NOMINATIONS.put(
+                tx.docs,
+                tx.organisation,
+                &login,
+                &Nomination { login: login.clone(), role, by: actor.staff, at: ports.now() },
+            )?;
+            let e = entry(ports, actor, Action::RoleGranted)
+                .with_note(&format!("事務取扱担当者等の指名（{}）", role.label_ja()))?;
+            log(tx, ports, vec![e])
+        })
+    }
+
+    /// The administrator creates an account with a role. A number-handling role needs
+    /// the manager's nomination of that login first. The account must change its
+    /// password at first sign-in.
+    pub fn create_staff(
+        &self,
+        session: &Session,
+        account: &NewAccount,
+        grant: RoleGrant,
+    ) -> Result<StaffId, Error> {
+        self.with_session(session, Action::StaffAdded, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
+            let login = account.login.trim().to_lowercase();
+            if grant.role.handles_numbers() {
+                let nominated: Option<Nomination> = NOMINATIONS.get(&*tx.docs, tx.organisation, &login)?;
+                if nominated.is_none_or(|n| n.role != grant.role) {
+                    return Err(Error::Refused(hogo_domain::Refusal {
+                        rule: RuleId::M3,
+                        code: hogo_domain::RefusalCode::RoleNotAllowed,
+                        message_ja: "個人番号を扱う役割は、事務取扱責任者が指名した者にのみ付与できます（規程5条）".into(),
+                        message_en: "a number-handling role can be given only to someone the number manager named (Art. 5)".into(),
+                    }));
+                }
+                NOMINATIONS.delete(tx.docs, tx.organisation, &login)?;
+            }
+            let out = hogo_auth::create_account(
+                tx.auth,
+                ports.auth,
+                actor,
+                AccountSpec { login: &account.login, display_name: &account.display_name, password: &account.password },
+                grant,
+                ports.ids,
+                ports.entropy,
+                ports.now(),
+            )
+            .map_err(|f| Error::Auth(f.error))?;
+            log(tx, ports, auth_entries(tx.organisation, &out.events)?)?;
+            Ok(out.value)
+        })
+    }
+
+    /// The administrator grants or changes a role of an existing account (same
+    /// nomination rule for number-handling roles).
+    pub fn grant_role(
+        &self,
+        session: &Session,
+        account: StaffId,
+        grant: RoleGrant,
+    ) -> Result<Membership, Error> {
+        self.with_session(session, Action::RoleGranted, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
+            if grant.role.handles_numbers() {
+                let login = tx
+                    .auth
+                    .account(account)
+                    .map_err(|e| Error::Storage(e.to_string()))?
+                    .map(|a| a.login.as_str().to_owned())
+                    .ok_or_else(|| Error::NotFound { what: format!("account {account}") })?;
+                let nominated: Option<Nomination> = NOMINATIONS.get(&*tx.docs, tx.organisation, &login)?;
+                if nominated.is_none_or(|n| n.role != grant.role) {
+                    return Err(Error::Refused(hogo_domain::Refusal {
+                        rule: RuleId::M3,
+                        code: hogo_domain::RefusalCode::RoleNotAllowed,
+                        message_ja: "個人番号を扱う役割は、事務取扱責任者が指名した者にのみ付与できます（規程5条）".into(),
+                        message_en: "a number-handling role can be given only to someone the number manager named (Art. 5)".into(),
+                    }));
+                }
+                NOMINATIONS.delete(tx.docs, tx.organisation, &login)?;
+            }
+            let out = hogo_auth::grant_membership(tx.auth, actor, account, grant, ports.now()).map_err(|f| Error::Auth(f.error))?;
+            log(tx, ports, auth_entries(tx.organisation, &out.events)?)?;
+            Ok(out.value)
+        })
+    }
+
+    /// Changes the signed-in user's password (accepted on a must-change session). All the
+    /// account's sessions are revoked afterwards: sign in again.
+    pub fn change_password(
+        &self,
+        session: &Session,
+        old_password: &SecretString,
+        new_password: &SecretString,
+    ) -> Result<(), Error> {
+        let ports = self.ports();
+        let org = session.organisation();
+        let result = self.store.transact(org, &mut |tx| {
+            let out = hogo_auth::change_password(
+                tx.auth,
+                ports.auth,
+                ChangePasswordRequest {
+                    token: session.token(),
+                    organisation: org,
+                    old_password,
+                    new_password,
+                },
+                ports.entropy,
+                ports.now(),
+            );
+            let events = match &out {
+                Ok(o) => o.events.clone(),
+                Err(f) => f.events.clone(),
+            };
+            log(tx, &ports, auth_entries(org, &events)?)?;
+            Ok(out.map(|_| ()).map_err(|f| f.error))
+        })?;
+        result.map_err(Error::Auth)
+    }
+
+    /// The administrator resets a password (forces a change at next sign-in).
+    pub fn reset_password(
+        &self,
+        session: &Session,
+        account: StaffId,
+        temporary: &SecretString,
+    ) -> Result<(), Error> {
+        self.with_session(session, Action::StaffAdded, &mut |ports, actor, tx| {
+            let out = hogo_auth::reset_password(
+                tx.auth,
+                ports.auth,
+                actor,
+                account,
+                temporary,
+                ports.entropy,
+                ports.now(),
+            )
+            .map_err(|f| Error::Auth(f.error))?;
+            log(tx, ports, auth_entries(tx.organisation, &out.events)?)
+        })
+    }
+
+    /// The administrator revokes every session of an account.
+    pub fn revoke_sessions(&self, session: &Session, account: StaffId) -> Result<usize, Error> {
+        self.with_session(session, Action::SignOut, &mut |ports, actor, tx| {
+            let out = hogo_auth::revoke_sessions(tx.auth, actor, account, ports.now())
+                .map_err(|f| Error::Auth(f.error))?;
+            log(tx, ports, auth_entries(tx.organisation, &out.events)?)?;
+            Ok(out.value)
+        })
+    }
+
+    /// The organisation's memberships (who has which role: the register's ⑤).
+    pub fn staff(&self, session: &Session) -> Result<Vec<Membership>, Error> {
+        self.with_session(session, Action::Access, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            if decide(&Context::new(actor, st.affairs), &Operation::ManageStaff).is_err() {
+                decide(&Context::new(actor, st.affairs), &Operation::ViewRegister)?;
+            }
+            let list = tx
+                .auth
+                .memberships_of_organisation(tx.organisation)
+                .map_err(|e| Error::Storage(e.to_string()))?;
+            let e = entry(ports, actor, Action::Access)
+                .with_object(ObjectRef::Staff(actor.staff))
+                .with_note("担当者一覧の閲覧")?;
+            log(tx, ports, vec![e])?;
+            Ok(list)
+        })
+    }
+}

@@ -1,0 +1,81 @@
+//! A ready-made application for tests and demos (feature `testkit`): an in-memory store,
+//! a movable fixed clock, seeded entropy, sequential ids, a local root key, cheap Argon2.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use hogo_auth::AuthConfig;
+use hogo_domain::testkit::{FixedClock, SeededEntropy, SequentialIds};
+use hogo_domain::{Affair, AffairSet, Purpose};
+use secrecy::SecretString;
+
+use crate::app::Hogo;
+use crate::organisation::{Areas, OrganisationInput, ResponsiblePeople};
+use crate::setup::{InitInput, NewAccount};
+use crate::store::Store;
+use crate::testkit::MemoryStore;
+
+/// The password every test account gets.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+/// An application over `store` with a fixed clock at 09:00 JST on `today`.
+pub fn app_with<S: Store>(store: S, today: NaiveDate) -> (Hogo<S>, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::on_jst_date(today));
+    let app = Hogo::new(
+        store,
+        clock.clone(),
+        Arc::new(SeededEntropy::new(7)),
+        Arc::new(SequentialIds::new()),
+        Arc::new(hogo_vault::testkit::in_memory_key_provider(7)),
+    )
+    .with_auth_config(AuthConfig::insecure_for_tests());
+    (app, clock)
+}
+
+/// An in-memory application.
+pub fn app(today: NaiveDate) -> (Hogo<MemoryStore>, Arc<FixedClock>) {
+    app_with(MemoryStore::new(), today)
+}
+
+/// A typical employer's setup: every affair, areas, approval switches as given.
+pub fn employer(use_approval: bool, disposal_approval: bool) -> OrganisationInput {
+    OrganisationInput {
+        name: "株式会社サンプル".into(),
+        address: "東京都千代田区1-1-1".into(),
+        corporate_number: Some("7123456789012".into()),
+        responsible: ResponsiblePeople {
+            number_manager: "山田 花子".into(),
+            department: "総務部".into(),
+            privacy_officer: Some("佐藤 一郎".into()),
+            representative: "代表取締役 鈴木 次郎".into(),
+        },
+        areas: Areas {
+            controlled: vec!["サーバ室".into()],
+            handling: vec!["総務部 執務室".into()],
+        },
+        affairs: AffairSet::all().with(Affair::WithholdingSlip),
+        purposes: vec![Purpose::Interview],
+        use_approval_required: use_approval,
+        disposal_approval_required: disposal_approval,
+        require_totp_for_number_roles: false,
+        purpose_notice: "源泉徴収票作成事務、社会保険・雇用保険届出事務のために利用します".into(),
+    }
+}
+
+/// A new account with [`TEST_PASSWORD`].
+pub fn account(login: &str, name: &str) -> NewAccount {
+    NewAccount {
+        login: login.into(),
+        display_name: name.into(),
+        password: SecretString::from(TEST_PASSWORD),
+    }
+}
+
+/// The standard init: manager `manager`, administrator `admin`.
+pub fn init_input(org: OrganisationInput) -> InitInput {
+    InitInput {
+        organisation: org,
+        manager: account("manager", "山田 花子"),
+        administrator: Some(account("admin", "管理者")),
+    }
+}
