@@ -5,8 +5,10 @@
 pub mod app;
 pub mod docs;
 pub mod error;
+pub mod ledger_ops;
 pub mod numbers;
 pub mod organisation;
+pub mod requests_ops;
 pub mod retention_ops;
 pub mod setup;
 pub mod staff;

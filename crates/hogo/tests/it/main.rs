@@ -4,3 +4,4 @@
 #![allow(clippy::unwrap_used, reason = "test helpers panic on setup failure by design")]
 
 mod journey_clerk;
+mod journey_requests_audit;
