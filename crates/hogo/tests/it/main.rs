@@ -3,5 +3,6 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers panic on setup failure by design")]
 
+mod invariants;
 mod journey_clerk;
 mod journey_requests_audit;
