@@ -195,8 +195,8 @@ proptest! {
                         Some(sess) => {
                             let ok = app.whoami(sess).is_ok();
                             prop_assert_eq!(ok, valid, "minute {}", minute);
-                            if ok {
-                                if let Some(m) = model.as_mut() { m.1 = minute; }
+                            if let (true, Some(m)) = (ok, model.as_mut()) {
+                                m.1 = minute;
                             }
                         }
                         None => prop_assert!(!valid),
@@ -211,8 +211,8 @@ proptest! {
                 Step::Revoke => {
                     if session.is_some() {
                         let revoked = app.revoke_sessions(&admin, a.manager);
-                        if revoked.is_ok() {
-                            if let Some(m) = model.as_mut() { m.2 = false; }
+                        if let (true, Some(m)) = (revoked.is_ok(), model.as_mut()) {
+                            m.2 = false;
                         }
                     }
                 }
