@@ -259,106 +259,28 @@ impl<S: Store> Hogo<S> {
             ));
         }
         self.with_session(session, Action::Acquisition, &mut |ports, actor, tx| {
-            let settings = settings(tx)?;
-            let subject = subject_record(tx, input.subject)?;
-            let auth =
-                decide(&ctx(actor, &settings, Some(&subject.subject.kind)), &Operation::CollectNumber { affair: input.affair })?;
-            input.verification.validate(&subject.subject.kind, input.affair).map_err(|e| Error::Invalid {
-                field: "verification".into(),
-                rule: RuleId::M7,
-                message: e.to_string(),
-            })?;
-            let vault = ports.vault()?;
-            let org = tx.organisation;
-            // Uniqueness among the tag's candidates, by decrypt-and-compare.
-            let linked = |other: SubjectId| {
-                subject.subject.same_person_as == Some(other)
-                    || SUBJECTS
-                        .get::<SubjectRecord>(&*tx.docs, org, &other.to_string())
-                        .ok()
-                        .flatten()
-                        .is_some_and(|o| o.subject.same_person_as == Some(input.subject))
-            };
-            let matches = vault.find_number(&*tx.vault, &*tx.keks, org, NUMBER_FIELD, &input.number)?;
-            if matches.iter().any(|m| m.subject != input.subject && !linked(m.subject)) {
-                return Err(Error::Conflict {
-                    rule: RuleId::M9,
-                    message: "この個人番号は別の本人として登録済みです（同一人物として紐付ける場合を除く） / this number is already held by another subject (unless linked as the same person)".into(),
-                });
-            }
-            let existing = number_record(tx, input.subject)?;
-            let now = ports.now();
-            let record = match existing {
-                Some(mut rec) => {
-                    let current = vault.open_number(&*tx.vault, &*tx.keks, rec.record)?;
-                    if current != input.number {
-                        return Err(Error::Conflict {
-                            rule: RuleId::M9,
-                            message: "別の個人番号が登録済みです（番号の変更は変更手続で行います） / a different number is already stored for this subject".into(),
-                        });
-                    }
-                    if !rec.affairs.contains(&input.affair) {
-                        rec.affairs.push(input.affair);
-                    }
-                    NUMBER_RECORDS.put(tx.docs, org, &input.subject.to_string(), &rec)?;
-                    rec.record
-                }
-                None => {
-                    // A subject linked as the same person shares the one sealed number.
-                    let shared = matches.iter().find(|m| m.subject != input.subject).map(|m| m.record);
-                    let record = match shared {
-                        Some(r) => r,
-                        None => {
-                            let r = RecordId::from_uuid(ports.ids.new_uuid());
-                            vault.put_number(tx.vault, tx.keks, &number_ctx(org, input.subject, r), &input.number)?;
-                            r
-                        }
-                    };
-                    let rec = NumberRecord {
-                        subject: input.subject,
-                        record,
-                        affairs: vec![input.affair],
-                        collected_at: now,
-                        verification: input.verification.clone(),
-                    };
-                    NUMBER_RECORDS.put(tx.docs, org, &input.subject.to_string(), &rec)?;
-                    record
-                }
-            };
-            // Retention: the affair needs the number while the relationship continues;
-            // its documents carry the number.
-            let today = ports.today();
-            let need = AffairNeed { organisation: org, subject: input.subject, affair: input.affair, until: None };
-            NEEDS.put(tx.docs, org, &format!("{}:{}", input.subject, input.affair.id()), &need)?;
-            let mut first_holding = None;
-            for kind_id in carrying_kinds(input.affair) {
-                let holding = retention_ops::new_holding(ports, org, input.subject, kind_id, today)?;
-                first_holding.get_or_insert(holding.id);
-                HOLDINGS.put(tx.docs, org, &holding.id.to_string(), &holding)?;
-                for (kind, on) in retention_ops::default_filing_events(kind_id, today) {
-                    let ev = hogo_retention::Event {
-                        scope: hogo_retention::EventScope::Holding(holding.id),
-                        kind,
-                        date: on,
-                    };
-                    crate::docs::EVENTS.put(tx.docs, org, &format!("{}:{}:{on}", holding.id, kind.id()), &ev)?;
-                }
-            }
-            if input.identity_copy_kept {
-                let mut copy = retention_ops::new_holding(ports, org, input.subject, "identity_document_copy", today)?;
-                copy.supports = first_holding;
-                HOLDINGS.put(tx.docs, org, &copy.id.to_string(), &copy)?;
-            }
-            let e = entry(ports, actor, Action::Acquisition)
-                .with_subject(input.subject)
-                .with_object(ObjectRef::Record(record))
-                .with_document_kind(DocumentKind::new("my_number")?)
-                .with_scope(Scope::Affair(input.affair))
-                .with_legal_basis(&auth.legal_basis)?
-                .with_note(&input.verification.describe_ja())?;
-            log(tx, ports, vec![e])?;
-            retention_ops::rebucket_subject(ports, tx, input.subject)?;
-            Ok(record)
+            collect_one(ports, actor, tx, &input)
+        })
+    }
+
+    /// Collects many numbers in **one** transaction (a year-end import): every row is
+    /// checked like [`Hogo::collect_number`]; one bad row fails the whole batch and
+    /// nothing is stored.
+    pub fn collect_numbers(
+        &self,
+        session: &Session,
+        inputs: &[CollectNumber],
+    ) -> Result<Vec<RecordId>, Error> {
+        if let Some((i, _)) = inputs.iter().enumerate().find(|(_, c)| !c.purpose_notified) {
+            return Err(invalid(
+                &format!("rows[{i}].purpose_notified"),
+                RuleId::M7,
+                "個人番号の取得時には利用目的を本人に通知してください（規程13条）",
+                "the purpose must be notified when the number is collected (Art. 13)",
+            ));
+        }
+        self.with_session(session, Action::Acquisition, &mut |ports, actor, tx| {
+            inputs.iter().map(|input| collect_one(ports, actor, tx, input)).collect()
         })
     }
 
@@ -623,4 +545,125 @@ pub(crate) fn open_profile(
 #[allow(dead_code, reason = "used by later use cases")]
 pub(crate) fn all_holdings(tx: &Tx<'_>) -> Result<Vec<Holding>, Error> {
     HOLDINGS.list(&*tx.docs, tx.organisation)
+}
+
+/// The body of `collect_number`, shared with the batch form.
+fn collect_one(
+    ports: &Ports<'_>,
+    actor: &Actor,
+    tx: &mut Tx<'_>,
+    input: &CollectNumber,
+) -> Result<RecordId, Error> {
+    let settings = settings(tx)?;
+    let subject = subject_record(tx, input.subject)?;
+    let auth = decide(
+        &ctx(actor, &settings, Some(&subject.subject.kind)),
+        &Operation::CollectNumber { affair: input.affair },
+    )?;
+    input.verification.validate(&subject.subject.kind, input.affair).map_err(|e| {
+        Error::Invalid { field: "verification".into(), rule: RuleId::M7, message: e.to_string() }
+    })?;
+    let vault = ports.vault()?;
+    let org = tx.organisation;
+    // Uniqueness among the tag's candidates, by decrypt-and-compare.
+    let linked = |other: SubjectId| {
+        subject.subject.same_person_as == Some(other)
+            || SUBJECTS
+                .get::<SubjectRecord>(&*tx.docs, org, &other.to_string())
+                .ok()
+                .flatten()
+                .is_some_and(|o| o.subject.same_person_as == Some(input.subject))
+    };
+    let matches = vault.find_number(&*tx.vault, &*tx.keks, org, NUMBER_FIELD, &input.number)?;
+    if matches.iter().any(|m| m.subject != input.subject && !linked(m.subject)) {
+        return Err(Error::Conflict {
+            rule: RuleId::M9,
+            message: "この個人番号は別の本人として登録済みです（同一人物として紐付ける場合を除く） / this number is already held by another subject (unless linked as the same person)".into(),
+        });
+    }
+    let existing = number_record(tx, input.subject)?;
+    let now = ports.now();
+    let record = match existing {
+        Some(mut rec) => {
+            let current = vault.open_number(&*tx.vault, &*tx.keks, rec.record)?;
+            if current != input.number {
+                return Err(Error::Conflict {
+                    rule: RuleId::M9,
+                    message: "別の個人番号が登録済みです（番号の変更は変更手続で行います） / a different number is already stored for this subject".into(),
+                });
+            }
+            if !rec.affairs.contains(&input.affair) {
+                rec.affairs.push(input.affair);
+            }
+            NUMBER_RECORDS.put(tx.docs, org, &input.subject.to_string(), &rec)?;
+            rec.record
+        }
+        None => {
+            // A subject linked as the same person shares the one sealed number.
+            let shared = matches.iter().find(|m| m.subject != input.subject).map(|m| m.record);
+            let record = match shared {
+                Some(r) => r,
+                None => {
+                    let r = RecordId::from_uuid(ports.ids.new_uuid());
+                    vault.put_number(
+                        tx.vault,
+                        tx.keks,
+                        &number_ctx(org, input.subject, r),
+                        &input.number,
+                    )?;
+                    r
+                }
+            };
+            let rec = NumberRecord {
+                subject: input.subject,
+                record,
+                affairs: vec![input.affair],
+                collected_at: now,
+                verification: input.verification.clone(),
+            };
+            NUMBER_RECORDS.put(tx.docs, org, &input.subject.to_string(), &rec)?;
+            record
+        }
+    };
+    // Retention: the affair needs the number while the relationship continues;
+    // its documents carry the number.
+    let today = ports.today();
+    let need =
+        AffairNeed { organisation: org, subject: input.subject, affair: input.affair, until: None };
+    NEEDS.put(tx.docs, org, &format!("{}:{}", input.subject, input.affair.id()), &need)?;
+    let mut first_holding = None;
+    for kind_id in carrying_kinds(input.affair) {
+        let holding = retention_ops::new_holding(ports, org, input.subject, kind_id, today)?;
+        first_holding.get_or_insert(holding.id);
+        HOLDINGS.put(tx.docs, org, &holding.id.to_string(), &holding)?;
+        for (kind, on) in retention_ops::default_filing_events(kind_id, today) {
+            let ev = hogo_retention::Event {
+                scope: hogo_retention::EventScope::Holding(holding.id),
+                kind,
+                date: on,
+            };
+            crate::docs::EVENTS.put(
+                tx.docs,
+                org,
+                &format!("{}:{}:{on}", holding.id, kind.id()),
+                &ev,
+            )?;
+        }
+    }
+    if input.identity_copy_kept {
+        let mut copy =
+            retention_ops::new_holding(ports, org, input.subject, "identity_document_copy", today)?;
+        copy.supports = first_holding;
+        HOLDINGS.put(tx.docs, org, &copy.id.to_string(), &copy)?;
+    }
+    let e = entry(ports, actor, Action::Acquisition)
+        .with_subject(input.subject)
+        .with_object(ObjectRef::Record(record))
+        .with_document_kind(DocumentKind::new("my_number")?)
+        .with_scope(Scope::Affair(input.affair))
+        .with_legal_basis(&auth.legal_basis)?
+        .with_note(&input.verification.describe_ja())?;
+    log(tx, ports, vec![e])?;
+    retention_ops::rebucket_subject(ports, tx, input.subject)?;
+    Ok(record)
 }

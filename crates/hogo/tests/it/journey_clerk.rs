@@ -243,3 +243,55 @@ fn disposal_after_retirement_with_certificate_and_hold() {
     assert!(w.app.find_subject_by_number(&w.clerk, &synthetic_number(21)).unwrap().is_empty());
     assert_eq!(w.app.find_subject_by_number(&w.clerk, &synthetic_number(22)).unwrap(), vec![b]);
 }
+
+/// M7, invariant 4: a year-end batch with one bad row stores nothing; the fixed batch
+/// stores every row in one transaction.
+#[test]
+fn batch_collection_is_all_or_nothing() {
+    let w = world(false);
+    let subjects: Vec<SubjectId> = (0..5)
+        .map(|i| {
+            w.app
+                .add_subject(
+                    &w.clerk,
+                    NewSubject {
+                        kind: SubjectKind::Employee,
+                        reference: format!("B-{i}"),
+                        same_person_as: None,
+                        profile: profile("バッチ"),
+                    },
+                )
+                .unwrap()
+        })
+        .collect();
+    let rows = |bad: Option<usize>| -> Vec<CollectNumber> {
+        subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| CollectNumber {
+                subject: *s,
+                affair: Affair::WithholdingSlip,
+                verification: Verification::InPerson {
+                    verified_by: w.clerk_id,
+                    number: NumberCheck::IndividualNumberCard,
+                    identity: if Some(i) == bad {
+                        IdentityCheck::TwoOrMoreDocuments { count: 1 }
+                    } else {
+                        IdentityCheck::CoveredByCard
+                    },
+                },
+                purpose_notified: true,
+                identity_copy_kept: false,
+                number: synthetic_number(100 + i as u64),
+            })
+            .collect()
+    };
+    let before = w.app.store().snapshot();
+    assert!(w.app.collect_numbers(&w.clerk, &rows(Some(3))).is_err());
+    assert_eq!(format!("{:?}", before.vault), format!("{:?}", w.app.store().snapshot().vault));
+    assert_eq!(w.app.collect_numbers(&w.clerk, &rows(None)).unwrap().len(), 5);
+    assert_eq!(
+        w.app.find_subject_by_number(&w.clerk, &synthetic_number(104)).unwrap(),
+        vec![subjects[4]]
+    );
+}
