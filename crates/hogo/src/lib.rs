@@ -47,6 +47,7 @@
 //! ```
 
 pub mod app;
+pub mod consent_ops;
 pub mod docs;
 pub mod error;
 pub mod ledger_ops;

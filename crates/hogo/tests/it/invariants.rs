@@ -232,3 +232,62 @@ proptest! {
         }
     }
 }
+
+/// P3, P5: a job seeker's data goes only to the employer the person consented to, and
+/// only placement staff handle it; a number clerk is refused (P5).
+#[test]
+fn job_seeker_provision_needs_consent_to_that_employer() {
+    use hogo_domain::policy::ThirdPartyBasis;
+    use hogo_domain::{ConsentMethod, ConsentScope, Purpose, Role};
+    let (app, clock) = app(date(2025, 4, 1));
+    let mut org = employer(false, false);
+    org.purposes = Purpose::ALL.to_vec();
+    let init = app.init(init_input(org)).unwrap();
+    let pw = SecretString::from(TEST_PASSWORD);
+    let admin = app.sign_in(init.organisation, "admin", &pw, None, "t").unwrap();
+    app.create_staff(
+        &admin,
+        &hogo::testkit_app::account("placement", "紹介 担当"),
+        hogo_auth::RoleGrant::role(Role::PlacementStaff),
+    )
+    .unwrap();
+    let first = app.sign_in(init.organisation, "placement", &pw, None, "t").unwrap();
+    let new_pw = SecretString::from("placement passphrase 2025");
+    app.change_password(&first, &pw, &new_pw).unwrap();
+    let staff = app.sign_in(init.organisation, "placement", &new_pw, None, "t").unwrap();
+    let seeker = app
+        .add_subject(
+            &staff,
+            NewSubject {
+                kind: SubjectKind::JobSeeker,
+                reference: "J-1".into(),
+                same_person_as: None,
+                profile: Profile {
+                    name: "求職 太郎".into(),
+                    furigana: "キュウショク".into(),
+                    birth_date: None,
+                    address: "横浜".into(),
+                },
+            },
+        )
+        .unwrap();
+    let manager = app.sign_in(init.organisation, "manager", &pw, None, "t").unwrap();
+    let err = app.subject(&manager, seeker).unwrap_err();
+    assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::P5), "{err:?}");
+    let to = |r: &str| ThirdPartyBasis::RecruitingEmployer { recipient: r.into() };
+    let err = app.provide_personal_data(&staff, seeker, to("株式会社アクメ")).unwrap_err();
+    assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::P3));
+    app.record_consent(
+        &staff,
+        seeker,
+        ConsentScope::Recipient {
+            recipient: "株式会社アクメ".into(),
+            purpose: Purpose::ProvisionToEmployer,
+        },
+        ConsentMethod::Written,
+        hogo_domain::Clock::now(clock.as_ref()),
+    )
+    .unwrap();
+    app.provide_personal_data(&staff, seeker, to("株式会社アクメ")).unwrap();
+    assert!(app.provide_personal_data(&staff, seeker, to("別の会社")).is_err());
+}

@@ -1,0 +1,102 @@
+//! Consent records (P2, P3, M10 番号法19条4号): record and withdraw a person's consent, each
+//! a ledger entry. The policy reads active consents when deciding provisions and uses.
+
+use chrono::{DateTime, Utc};
+use hogo_domain::policy::{Context, Operation, decide};
+use hogo_domain::{Consent, ConsentId, ConsentMethod, ConsentScope, RuleId, SubjectId};
+use hogo_ledger::{Action, ObjectRef};
+
+use crate::Error;
+use crate::app::{Hogo, Session, entry, log};
+use crate::docs::{CONSENTS, SUBJECTS};
+use crate::error::invalid;
+use crate::setup::settings;
+use crate::store::Store;
+use crate::subjects::SubjectRecord;
+
+impl<S: Store> Hogo<S> {
+    /// Records a consent given on `given_at` (not in the future).
+    pub fn record_consent(
+        &self,
+        session: &Session,
+        subject: SubjectId,
+        scope: ConsentScope,
+        method: ConsentMethod,
+        given_at: DateTime<Utc>,
+    ) -> Result<ConsentId, Error> {
+        if let ConsentScope::SensitiveAcquisition { need_explained: false, .. } = scope {
+            return Err(invalid(
+                "scope.need_explained",
+                RuleId::P2,
+                "要配慮個人情報は必要性を説明してから同意を得てください",
+                "explain the need before asking consent for special-care data",
+            ));
+        }
+        self.with_session(session, Action::ConsentGiven, &mut |ports, actor, tx| {
+            if given_at > ports.now() {
+                return Err(invalid(
+                    "given_at",
+                    RuleId::P2,
+                    "未来の日時は記録できません",
+                    "a future time cannot be recorded",
+                ));
+            }
+            let st = settings(tx)?;
+            let rec: SubjectRecord = SUBJECTS
+                .get(&*tx.docs, tx.organisation, &subject.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
+            decide(
+                &Context::new(actor, st.affairs).subject(&rec.subject.kind),
+                &Operation::ManageSubject,
+            )?;
+            let id = ConsentId::from_uuid(ports.ids.new_uuid());
+            let consent = Consent {
+                id,
+                subject,
+                scope: scope.clone(),
+                given_at,
+                method,
+                recorded_by: actor.staff,
+                withdrawn_at: None,
+            };
+            CONSENTS.put(tx.docs, tx.organisation, &id.to_string(), &consent)?;
+            let e = entry(ports, actor, Action::ConsentGiven)
+                .with_subject(subject)
+                .with_object(ObjectRef::Consent(id))
+                .with_detail(
+                    &serde_json::to_string(&scope).map_err(|e| Error::Internal(e.to_string()))?,
+                )?;
+            log(tx, ports, vec![e])?;
+            Ok(id)
+        })
+    }
+
+    /// Records the withdrawal of a consent (e.g. the mail magazine, P1 ⑸).
+    pub fn withdraw_consent(&self, session: &Session, consent: ConsentId) -> Result<(), Error> {
+        self.with_session(session, Action::ConsentWithdrawn, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            let mut c: Consent = CONSENTS
+                .get(&*tx.docs, tx.organisation, &consent.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("consent {consent}") })?;
+            let rec: SubjectRecord = SUBJECTS
+                .get(&*tx.docs, tx.organisation, &c.subject.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("subject {}", c.subject) })?;
+            decide(
+                &Context::new(actor, st.affairs).subject(&rec.subject.kind),
+                &Operation::ManageSubject,
+            )?;
+            if c.withdrawn_at.is_some() {
+                return Err(Error::Conflict {
+                    rule: RuleId::P1,
+                    message: "同意は撤回済みです / the consent is already withdrawn".into(),
+                });
+            }
+            c.withdrawn_at = Some(ports.now());
+            CONSENTS.put(tx.docs, tx.organisation, &consent.to_string(), &c)?;
+            let e = entry(ports, actor, Action::ConsentWithdrawn)
+                .with_subject(c.subject)
+                .with_object(ObjectRef::Consent(consent));
+            log(tx, ports, vec![e])
+        })
+    }
+}
