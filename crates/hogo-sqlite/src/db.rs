@@ -1,5 +1,7 @@
-//! Opening the database: pragmas, migrations with a version table, the writing
-//! transaction with retry on `SQLITE_BUSY`, online backup and integrity check.
+//! Opening the database: pragmas, migrations with a version table (for the data file and,
+//! with its own list, the key file), a small connection pool, online backup, integrity
+//! check and [`is_busy`]. The writing transaction with retry on `SQLITE_BUSY` is
+//! [`SqliteStore::transact`](crate::SqliteStore).
 //!
 //! Pragmas and why:
 //! - `journal_mode=WAL` — readers never block the writer; one fsync per commit.
@@ -35,19 +37,33 @@ pub enum SqliteError {
     /// `PRAGMA integrity_check` found problems.
     #[error("integrity check failed: {0}")]
     Integrity(String),
+    /// The key file is unusable (same path as the data file, loose permissions, I/O).
+    #[error("key file: {0}")]
+    KeyFile(String),
+    /// The database stayed busy through every retry.
+    #[error("database busy after {0} attempts")]
+    Busy(u32),
 }
 
-/// The schema migrations, in order. Each runs once, inside one transaction, and is
-/// recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str, &str)] =
+/// A list of schema migrations: `(version, description, SQL)`, in order.
+pub type Migrations = &'static [(i64, &'static str, &'static str)];
+
+/// The data file's schema migrations, in order. Each runs once, inside one transaction,
+/// and is recorded in `schema_migrations`.
+pub const MIGRATIONS: Migrations =
     &[(1, "initial schema", include_str!("../migrations/0001_initial.sql"))];
 
-/// The newest schema version this build knows.
+/// The key file's schema migrations (its own `schema_migrations` table, in its own file).
+pub const KEY_MIGRATIONS: Migrations =
+    &[(1, "bucket KEKs", include_str!("../migrations/keys/0001_keys.sql"))];
+
+/// The newest data-file schema version this build knows.
 pub fn schema_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
-fn configure(conn: &Connection) -> Result<(), SqliteError> {
+/// Sets the pragmas listed in the module docs on a fresh connection.
+pub(crate) fn configure(conn: &Connection) -> Result<(), SqliteError> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -56,8 +72,16 @@ fn configure(conn: &Connection) -> Result<(), SqliteError> {
     Ok(())
 }
 
-/// Applies the migrations the file has not seen yet.
+/// Applies the data-file migrations the file has not seen yet; refuses a file written by a
+/// newer schema ([`SqliteError::TooNew`]). Idempotent.
 pub fn migrate(conn: &mut Connection) -> Result<i64, SqliteError> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// Applies the migrations of `list` the file has not seen yet (the data file's or the key
+/// file's); refuses a file whose recorded version is newer than the list's last.
+pub fn migrate_with(conn: &mut Connection, list: Migrations) -> Result<i64, SqliteError> {
+    let newest = list.last().map_or(0, |m| m.0);
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY,
@@ -65,23 +89,36 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, SqliteError> {
             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
         ) STRICT;",
     )?;
-    let current: i64 =
-        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
-            r.get(0)
-        })?;
-    if current > schema_version() {
-        return Err(SqliteError::TooNew { found: current, supported: schema_version() });
-    }
-    for (version, description, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    // Read the version inside the writing transaction, so two processes opening the same
+    // new file at once cannot both run a migration.
+    for (version, description, sql) in list {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
-            rusqlite::params![version, description],
-        )?;
+        let current: i64 =
+            tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })?;
+        if current > newest {
+            return Err(SqliteError::TooNew { found: current, supported: newest });
+        }
+        if current < *version {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)",
+                rusqlite::params![version, description],
+            )?;
+        }
         tx.commit()?;
     }
-    Ok(schema_version())
+    if list.is_empty() {
+        let current: i64 =
+            conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })?;
+        if current > newest {
+            return Err(SqliteError::TooNew { found: current, supported: newest });
+        }
+    }
+    Ok(newest)
 }
 
 /// A small pool of connections to one file: each writer takes its own connection.
@@ -99,7 +136,8 @@ impl Database {
         Ok(Self { path: path.to_owned(), idle: Mutex::new(vec![conn]) })
     }
 
-    fn connect(path: &Path) -> Result<Connection, SqliteError> {
+    /// Opens one more configured connection to `path` (not pooled).
+    pub(crate) fn connect(path: &Path) -> Result<Connection, SqliteError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
