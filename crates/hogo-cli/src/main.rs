@@ -6,12 +6,26 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
 
 mod check;
+mod ctx;
+mod demo;
+mod env;
 mod i18n;
+mod numbers;
+mod out;
+mod retention;
+mod secret;
+mod session;
+mod store;
+mod subjects;
+mod verify;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hogo_domain::OrganisationId;
 
+use crate::ctx::Global;
 use crate::i18n::Lang;
 
 /// hogo — My Number and personal-information rules as software.
@@ -24,12 +38,43 @@ struct Cli {
     /// Print JSON (stable field names) instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// The database file.
+    #[arg(long, global = true, env = "HOGO_DB")]
+    db: Option<PathBuf>,
+    /// The root key file (default: outside the database folder, under $XDG_DATA_HOME/hogo/keys).
+    #[arg(long, global = true, env = "HOGO_KEY_FILE")]
+    key_file: Option<PathBuf>,
+    /// The organisation (when the database holds several).
+    #[arg(long, global = true)]
+    org: Option<OrganisationId>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// デモ: 新しいデータベースでジャーニー1〜3を再生 / replay journeys 1–3 on a fresh database.
+    Demo,
+    /// 組織・最初の事務取扱責任者・鍵を作成 / create the organisation, its first manager and keys.
+    Init(session::InitArgs),
+    /// ログイン（パスワードはプロンプトか標準入力） / sign in (password from the prompt or stdin).
+    Login(session::LoginArgs),
+    /// ログアウト / sign out.
+    Logout,
+    /// ログイン中の担当者 / who is signed in.
+    Whoami,
+    /// 自分のパスワードを変更 / change your password.
+    Password,
+    /// 担当者の管理 / staff.
+    Staff {
+        #[command(subcommand)]
+        command: session::StaffCommand,
+    },
+    /// 本人（従業員・扶養親族・支払先） / subjects.
+    Subject {
+        #[command(subcommand)]
+        command: subjects::SubjectCommand,
+    },
     /// 個人番号の操作 / My Number commands.
     Mynumber {
         #[command(subcommand)]
@@ -41,12 +86,30 @@ enum Command {
         #[command(subcommand)]
         command: CorporateNumberCommand,
     },
+    /// 保存期間・廃棄計画・保存の継続 / retention.
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
+    /// 本日が期限の廃棄を実行 / dispose of what is due today.
+    Dispose {
+        /// 試行（何も消さない） / show what would be disposed.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 削除証明書（ID省略で一覧） / deletion certificates.
+    Certificate {
+        /// Certificate id.
+        id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 enum MyNumberCommand {
     /// 標準入力の個人番号を1行ずつ検査（保存も表示もしません） / check numbers from stdin, one a line (nothing is stored or echoed).
     Check,
+    #[command(flatten)]
+    Other(numbers::NumberCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,23 +122,94 @@ enum CorporateNumberCommand {
     },
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+fn lang_from_argv(args: &[std::ffi::OsString]) -> Lang {
+    let mut flag = None;
+    for (i, a) in args.iter().enumerate() {
+        match a.to_str() {
+            Some("--lang=ja") => flag = Some(Lang::Ja),
+            Some("--lang=en") => flag = Some(Lang::En),
+            Some("--lang") => match args.get(i + 1).and_then(|v| v.to_str()) {
+                Some("ja") => flag = Some(Lang::Ja),
+                Some("en") => flag = Some(Lang::En),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Lang::resolve(flag)
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOGO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<bool> {
     let lang = Lang::resolve(cli.lang);
-    let ok = match cli.command {
+    let g = Global { lang, json: cli.json, db: cli.db, key_file: cli.key_file, org: cli.org };
+    Ok(match cli.command {
         Command::Mynumber { command: MyNumberCommand::Check } => {
-            match check::my_numbers(std::io::stdin().lock(), lang) {
-                Ok(v) => check::print(&v, cli.json, lang, "個人番号", "My Numbers"),
-                Err(e) => {
-                    eprintln!("{}: {e}", lang.pick("入力を読めません", "cannot read input"));
-                    false
-                }
-            }
+            let v = check::my_numbers(std::io::stdin().lock(), lang)?;
+            check::print(&v, g.json, lang, "個人番号", "My Numbers")
         }
         Command::CorporateNumber { command: CorporateNumberCommand::Check { numbers } } => {
             let v = check::corporate_numbers(&numbers, lang);
-            check::print(&v, cli.json, lang, "法人番号", "corporate numbers")
+            check::print(&v, g.json, lang, "法人番号", "corporate numbers")
         }
-    };
-    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        Command::Mynumber { command: MyNumberCommand::Other(c) } => numbers::run(&g, c)?,
+        Command::Demo => {
+            demo::run(&g)?;
+            true
+        }
+        Command::Init(a) => {
+            session::init(&g, a)?;
+            true
+        }
+        Command::Login(a) => {
+            session::login(&g, &a)?;
+            true
+        }
+        Command::Logout => {
+            session::logout(&g)?;
+            true
+        }
+        Command::Whoami => {
+            session::whoami(&g)?;
+            true
+        }
+        Command::Password => {
+            session::password(&g)?;
+            true
+        }
+        Command::Staff { command } => {
+            session::staff(&g, command)?;
+            true
+        }
+        Command::Subject { command } => subjects::run(&g, command)?,
+        Command::Retention { command } => retention::run(&g, command)?,
+        Command::Dispose { dry_run } => retention::dispose(&g, dry_run)?,
+        Command::Certificate { id } => retention::certificate(&g, id)?,
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early_lang = lang_from_argv(&args);
+    if let Err(e) = secret::refuse_numbers_in_argv(&args) {
+        eprintln!("{}", out::explain(&e, early_lang));
+        return ExitCode::from(1);
+    }
+    let cli = Cli::parse();
+    init_tracing();
+    let lang = Lang::resolve(cli.lang);
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("{}: {}", lang.pick("エラー", "error"), out::explain(&e, lang));
+            ExitCode::from(1)
+        }
+    }
 }
