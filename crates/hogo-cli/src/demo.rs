@@ -303,6 +303,27 @@ pub(crate) fn run_on<S: Store>(app: &Hogo<S>, clock: &CliClock, lang: Lang) -> R
     {
         crate::retention::print_certificate(lang, cert);
     }
+    n.step(
+        clock,
+        "特定個人情報等管理台帳（M6）を出力し、取扱記録の改ざんがないことを検証します。",
+        "Print the 管理台帳 (M6) and verify the ledger is intact.",
+    );
+    let register = app.register(&manager)?;
+    println!("{}", register.to_table()?);
+    let check = app.verify_ledger(org)?;
+    if !check.ok {
+        bail!("demo: ledger verification failed: {}", check.error.unwrap_or_default());
+    }
+    n.say(
+        &format!(
+            "取扱記録 {}件、チェックポイント {}件を検証しました。改ざんはありません。",
+            check.entries, check.checkpoints
+        ),
+        &format!(
+            "{} entries and {} checkpoints verified: intact.",
+            check.entries, check.checkpoints
+        ),
+    );
     Ok(DemoResult { organisation: org, manager })
 }
 
@@ -348,6 +369,8 @@ pub(crate) fn run(g: &Global) -> Result<()> {
         format!("hogo --db {db_arg} retention plan --on 2036-01-01"),
         format!("hogo --db {db_arg} certificate"),
         format!("hogo --db {db_arg} staff list"),
+        format!("hogo --db {db_arg} register"),
+        format!("hogo --db {db_arg} ledger verify"),
         "hogo retention due-date --kind dependent_deduction_declaration --event filing_due=2024-01-31".to_owned(),
     ] {
         println!("  {cmd}");

@@ -68,6 +68,7 @@ pub(crate) const DEMO_CLOCK_ID: &str = "today";
 
 impl CliClock {
     /// Sets the simulated date to 09:00 JST on `date`, from now on.
+    #[allow(clippy::disallowed_methods, reason = "the composition root owns the system clock")]
     pub(crate) fn simulate(&self, date: NaiveDate) -> SimulatedDate {
         let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
         let sim = SimulatedDate { at: Utc.from_utc_datetime(&naive), anchor: Utc::now() };
@@ -87,6 +88,7 @@ impl CliClock {
 }
 
 impl Clock for CliClock {
+    #[allow(clippy::disallowed_methods, reason = "the composition root owns the system clock")]
     fn now(&self) -> DateTime<Utc> {
         let real = Utc::now();
         match *self.simulated.lock().unwrap_or_else(PoisonError::into_inner) {

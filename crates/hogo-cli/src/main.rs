@@ -10,6 +10,7 @@ mod ctx;
 mod demo;
 mod env;
 mod i18n;
+mod ledger;
 mod numbers;
 mod out;
 mod retention;
@@ -97,6 +98,13 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// 取扱記録（台帳） / the tamper-evident ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: ledger::LedgerCommand,
+    },
+    /// 特定個人情報等管理台帳 / the register (M6).
+    Register,
     /// 削除証明書（ID省略で一覧） / deletion certificates.
     Certificate {
         /// Certificate id.
@@ -191,6 +199,8 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Retention { command } => retention::run(&g, command)?,
         Command::Dispose { dry_run } => retention::dispose(&g, dry_run)?,
         Command::Certificate { id } => retention::certificate(&g, id)?,
+        Command::Ledger { command } => ledger::run(&g, command)?,
+        Command::Register => ledger::register(&g)?,
     })
 }
 
