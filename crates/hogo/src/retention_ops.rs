@@ -310,18 +310,92 @@ impl<S: Store> Hogo<S> {
                 let ev = Event { scope: EventScope::Subject(subject), kind: ek, date: on };
                 EVENTS.put(tx.docs, org, &format!("{subject}:{}:{on}", ek.id()), &ev)?;
             }
+            let mut moved = vec![subject];
             if matches!(kind, SubjectEventKind::Retired | SubjectEventKind::ContractEnded) {
+                // The affairs end for the subject and, when an employee leaves, for the
+                // dependants declared by them (扶養控除等申告書, 被扶養者届, 第3号).
+                let dependants: Vec<SubjectId> = SUBJECTS
+                    .list::<SubjectRecord>(&*tx.docs, org)?
+                    .into_iter()
+                    .filter(|r| matches!(r.subject.kind, hogo_domain::SubjectKind::Dependent { of, .. } if of == subject))
+                    .map(|r| r.subject.id)
+                    .collect();
                 let needs: Vec<AffairNeed> = NEEDS.list(&*tx.docs, org)?;
-                for mut need in needs.into_iter().filter(|n| n.subject == subject) {
-                    need.until = Some(on);
-                    NEEDS.put(tx.docs, org, &format!("{subject}:{}", need.affair.id()), &need)?;
+                for mut need in needs.into_iter().filter(|n| n.subject == subject || dependants.contains(&n.subject)) {
+                    if need.until.is_none_or(|u| u > on) {
+                        need.until = Some(on);
+                        NEEDS.put(tx.docs, org, &format!("{}:{}", need.subject, need.affair.id()), &need)?;
+                    }
                 }
+                // A 被扶養者 loses that status with the insured's 資格喪失.
+                if kind == SubjectEventKind::Retired {
+                    for d in &dependants {
+                        let ev = Event { scope: EventScope::Subject(*d), kind: EventKind::QualificationLost, date: on };
+                        EVENTS.put(tx.docs, org, &format!("{d}:{}:{on}", EventKind::QualificationLost.id()), &ev)?;
+                    }
+                }
+                moved.extend(dependants);
             }
             let e = entry(ports, actor, Action::DisposalScheduled)
                 .with_subject(subject)
                 .with_note(&format!("事由「{}」 {on}", kind.id()))?;
             log(tx, ports, vec![e])?;
-            rebucket_subject(ports, tx, subject)
+            for s in moved {
+                rebucket_subject(ports, tx, s)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records an event on every holding of `kind_id` of a subject — e.g. the 完結の日 of
+    /// the insurance documents once the 資格喪失届 was processed, or a later 提出期限.
+    /// Returns how many holdings it reached. A future date is refused except for a
+    /// 提出期限, which is a deadline rather than an occurrence.
+    pub fn record_holding_event(
+        &self,
+        session: &Session,
+        subject: SubjectId,
+        kind_id: &str,
+        event: EventKind,
+        on: NaiveDate,
+    ) -> Result<usize, Error> {
+        self.with_session(session, Action::DisposalScheduled, &mut |ports, actor, tx| {
+            if on > ports.today() && event != EventKind::FilingDue {
+                return Err(invalid(
+                    "on",
+                    RuleId::M11,
+                    "未来の日付は記録できません",
+                    "a future date cannot be recorded",
+                ));
+            }
+            let kind = DocumentKind::from_id(kind_id).ok_or_else(|| {
+                invalid("kind", RuleId::M9, "文書の種類が不明です", "unknown document kind")
+            })?;
+            let org = tx.organisation;
+            let record: SubjectRecord = SUBJECTS
+                .get(&*tx.docs, org, &subject.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
+            decide(
+                &number_ctx(actor, tx)?.subject(&record.subject.kind),
+                &Operation::ManageSubject,
+            )?;
+            let holdings: Vec<Holding> = HOLDINGS.list(&*tx.docs, org)?;
+            let targets: Vec<HoldingId> = holdings
+                .iter()
+                .filter(|h| h.subject == subject && h.kind == kind)
+                .map(|h| h.id)
+                .collect();
+            for h in &targets {
+                let ev = Event { scope: EventScope::Holding(*h), kind: event, date: on };
+                EVENTS.put(tx.docs, org, &format!("{h}:{}:{on}", event.id()), &ev)?;
+            }
+            let e = entry(ports, actor, Action::DisposalScheduled)
+                .with_subject(subject)
+                .with_document_kind(hogo_ledger::DocumentKind::new(kind_id)?)
+                .with_note(&format!("事由「{}」 {on}（{}件）", event.id(), targets.len()))?;
+            log(tx, ports, vec![e])?;
+            rebucket_subject(ports, tx, subject)?;
+            Ok(targets.len())
         })
     }
 

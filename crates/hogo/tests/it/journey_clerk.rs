@@ -295,3 +295,81 @@ fn batch_collection_is_all_or_nothing() {
         vec![subjects[4]]
     );
 }
+
+/// M9, M11 (番号GL 第4-3-(3)B): an insurance document's period runs from 完結 (recorded
+/// on the holdings), and a dependant's number stops being needed when the employee who
+/// declared them leaves — both numbers then fall due on time.
+#[test]
+fn completion_and_dependants_follow_the_employee() {
+    let mut w = world(false);
+    let emp = w
+        .app
+        .add_subject(
+            &w.clerk,
+            NewSubject {
+                kind: SubjectKind::Employee,
+                reference: "E-9".into(),
+                same_person_as: None,
+                profile: profile("丙"),
+            },
+        )
+        .unwrap();
+    let dep = w
+        .app
+        .add_subject(
+            &w.clerk,
+            NewSubject {
+                kind: SubjectKind::Dependent { of: emp, category3_spouse: false },
+                reference: "E-9-1".into(),
+                same_person_as: None,
+                profile: profile("丙の子"),
+            },
+        )
+        .unwrap();
+    let collect = |subject, affair, verification, seed| {
+        w.app
+            .collect_number(
+                &w.clerk,
+                CollectNumber {
+                    subject,
+                    affair,
+                    verification,
+                    purpose_notified: true,
+                    identity_copy_kept: false,
+                    number: synthetic_number(seed),
+                },
+            )
+            .unwrap()
+    };
+    let card = Verification::InPerson {
+        verified_by: w.clerk_id,
+        number: NumberCheck::IndividualNumberCard,
+        identity: IdentityCheck::CoveredByCard,
+    };
+    collect(emp, Affair::HealthPensionInsurance, card, 31);
+    collect(dep, Affair::HealthPensionInsurance, Verification::ByEmployee { employee: emp }, 32);
+    w.clock.advance(Duration::days(60));
+    w.sign_in_again();
+    w.app.record_event(&w.clerk, emp, SubjectEventKind::Retired, date(2025, 5, 20)).unwrap();
+    let before = w.app.plan(&w.manager, date(2030, 1, 1)).unwrap();
+    assert!(before.numbers_due().all(|n| n.subject != emp), "completion not recorded yet");
+    for s in [emp, dep] {
+        let n = w
+            .app
+            .record_holding_event(
+                &w.clerk,
+                s,
+                "health_pension_insurance",
+                hogo_retention::EventKind::Completed,
+                date(2025, 5, 25),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    let plan = w.app.plan(&w.manager, date(2030, 1, 1)).unwrap();
+    let due: Vec<_> = plan.numbers_due().map(|n| n.subject).collect();
+    assert!(due.contains(&emp) && due.contains(&dep), "{due:?}");
+    // Two years after 完結 (健保則34条) the numbers are due; not a day before.
+    let early = w.app.plan(&w.manager, date(2027, 5, 25)).unwrap();
+    assert!(early.numbers_due().next().is_none());
+}
