@@ -8,6 +8,8 @@
 
 mod concurrency;
 mod conformance;
+#[cfg(feature = "testkit")]
+mod crash;
 mod keys;
 mod migrations;
 mod rollback;
