@@ -6,6 +6,7 @@
 // unwrap in tests); ids and seeds in fixtures are small.
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
+mod app_concurrency;
 mod concurrency;
 mod conformance;
 #[cfg(feature = "testkit")]
