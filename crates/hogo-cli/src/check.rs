@@ -62,16 +62,16 @@ pub(crate) fn print(
     what_en: &str,
 ) -> bool {
     if json {
-        println!("{}", serde_json::to_string_pretty(verdicts).unwrap_or_else(|_| "[]".into()));
+        outln!("{}", serde_json::to_string_pretty(verdicts).unwrap_or_else(|_| "[]".into()));
     } else {
         for v in verdicts {
             match &v.reason {
-                None => println!(
+                None => outln!(
                     "{}: {}",
                     lang.pick(&format!("{}行目", v.line), &format!("line {}", v.line)),
                     lang.pick("有効", "valid")
                 ),
-                Some(r) => println!(
+                Some(r) => outln!(
                     "{}: {} — {r}",
                     lang.pick(&format!("{}行目", v.line), &format!("line {}", v.line)),
                     lang.pick("無効", "invalid")
@@ -79,7 +79,7 @@ pub(crate) fn print(
             }
         }
         let bad = verdicts.iter().filter(|v| !v.valid).count();
-        eprintln!(
+        errln!(
             "{}",
             lang.pick(
                 &format!(

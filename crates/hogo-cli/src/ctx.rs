@@ -123,9 +123,8 @@ impl Ctx {
         if self.clock.is_simulated() {
             use hogo_domain::Clock as _;
             let today = self.clock.today();
-            #[allow(clippy::print_stderr, reason = "the CLI prints")]
             {
-                eprintln!(
+                errln!(
                     "{}",
                     self.lang.pick(
                         &format!("シミュレーション日付: {today}（デモ用データベース）"),

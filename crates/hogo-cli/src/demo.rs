@@ -4,8 +4,7 @@
 //! simulated date is stored in the demo database and shown as 「シミュレーション日付」 by
 //! every command on it; disposal runs only for the simulated today.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI prints")]
-
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
@@ -20,7 +19,16 @@ use hogo_domain::testkit::synthetic_number;
 use hogo_domain::verification::{
     AgentEvidence, AuthorityDocument, IdentityCheck, IdentityDocument, NumberCheck,
 };
-use hogo_domain::{Affair, AffairSet, Clock as _, OrganisationId, Role, SubjectId, Verification};
+use hogo_domain::{
+    Affair, AffairSet, Clock as _, OrganisationId, RequestId, Role, StaffId, SubjectId,
+    Verification,
+};
+use hogo_requests::{
+    Agent, AgentKind, AnswerMethod, AuthorityEnclosure, Change, Command, CorrectionRequest,
+    Decision, DisclosureDecision, DocumentChoice, Finding, Measure, PaymentMethod, PersonDetails,
+    RequestForm, RequestKind, Requester, Sex, SuspensionDecision, SuspensionGround,
+    SuspensionRequest,
+};
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
@@ -52,18 +60,18 @@ struct Narrator {
 impl Narrator {
     fn step(&mut self, clock: &CliClock, ja: &str, en: &str) {
         self.step += 1;
-        println!();
-        println!(
+        outln!();
+        outln!(
             "[{}] {} — {}",
             self.step,
             self.lang.pick("シミュレーション日付", "シミュレーション日付 / simulated date"),
             clock.today()
         );
-        println!("    {}", self.lang.pick(ja, en));
+        outln!("    {}", self.lang.pick(ja, en));
     }
 
     fn say(&self, ja: &str, en: &str) {
-        println!("    {}", self.lang.pick(ja, en));
+        outln!("    {}", self.lang.pick(ja, en));
     }
 }
 
@@ -140,6 +148,268 @@ pub(crate) struct DemoResult {
     pub(crate) organisation: OrganisationId,
     /// The signed-in manager.
     pub(crate) manager: Session,
+    /// The demo's 開示等の請求: the disclosure and the agent's correction.
+    pub(crate) requests: [RequestId; 2],
+}
+
+fn ichiro() -> PersonDetails {
+    PersonDetails {
+        name: "鈴木 一郎".into(),
+        furigana: "スズキ イチロウ".into(),
+        sex: Sex::Male,
+        date_of_birth: date(1978, 11, 30),
+        postcode: "220-0001".into(),
+        address: "神奈川県横浜市3-3-3".into(),
+        phone: "045-000-0000".into(),
+        daytime_phone: None,
+    }
+}
+
+/// 本人 by post: 開示 of everything held, answer by e-mail, 運転免許証 copy (本籍 masked by
+/// the person), 1,000 yen in stamps enclosed.
+fn disclosure_form(form_date: NaiveDate) -> RequestForm {
+    RequestForm {
+        form_date,
+        kinds: BTreeSet::from([RequestKind::Disclosure]),
+        requester: Requester::Principal,
+        principal: ichiro(),
+        principal_identity_document: Some(DocumentChoice {
+            document: IdentityDocument::DriversLicence,
+            other_description: None,
+        }),
+        job_application: None,
+        correction: None,
+        suspension: None,
+        answer_method: AnswerMethod::Email { address: "ichiro@example.jp".into() },
+    }
+}
+
+/// A 任意代理人 with 委任状 (実印) + 印鑑証明書: correct a qualification date and stop
+/// provision to a partner.
+fn agent_form(form_date: NaiveDate) -> RequestForm {
+    RequestForm {
+        form_date,
+        kinds: BTreeSet::from([RequestKind::Correction, RequestKind::StopOfProvision]),
+        requester: Requester::Agent(Box::new(Agent {
+            kind: AgentKind::AppointedAgent,
+            person: PersonDetails {
+                name: "鈴木 美香".into(),
+                furigana: "スズキ ミカ".into(),
+                sex: Sex::Female,
+                date_of_birth: date(1980, 6, 10),
+                postcode: "220-0001".into(),
+                address: "神奈川県横浜市3-3-3".into(),
+                phone: "045-000-0001".into(),
+                daytime_phone: None,
+            },
+            identity_document: DocumentChoice {
+                document: IdentityDocument::Passport,
+                other_description: None,
+            },
+            authority: BTreeSet::from([
+                AuthorityEnclosure::PowerOfAttorney { registered_seal: true },
+                AuthorityEnclosure::SealCertificate,
+            ]),
+        })),
+        principal: ichiro(),
+        principal_identity_document: None,
+        job_application: None,
+        correction: Some(CorrectionRequest {
+            content: "健康保険・厚生年金保険の資格取得日".into(),
+            reason: "2010年4月1日と記録されているが、正しくは入社日の2010年4月5日".into(),
+        }),
+        suspension: Some(SuspensionRequest {
+            reason: "退職したので、提携先の再就職支援会社への提供をやめてほしい".into(),
+            claimed_ground: Some(SuspensionGround::NoLongerNeeded),
+        }),
+        answer_method: AnswerMethod::Email { address: "mika@example.jp".into() },
+    }
+}
+
+fn print_letter_titles<S: Store>(
+    app: &Hogo<S>,
+    session: &Session,
+    n: &Narrator,
+    id: RequestId,
+) -> Result<()> {
+    let titles: Vec<String> =
+        app.request_letters(session, id)?.into_iter().map(|l| format!("「{}」", l.title)).collect();
+    n.say(
+        &format!("送付した書面: {}", titles.join("・")),
+        &format!("letters sent: {}", titles.join(", ")),
+    );
+    Ok(())
+}
+
+/// Journey 2's request part (P7, M15): a disclosure by the person, then a correction and a
+/// stop of provision through an agent. Returns the two request ids.
+fn requests_journey<S: Store>(
+    app: &Hogo<S>,
+    clock: &CliClock,
+    org: OrganisationId,
+    n: &mut Narrator,
+    subject: SubjectId,
+    clerk_id: StaffId,
+) -> Result<[RequestId; 2]> {
+    travel(app, clock, org, date(2025, 5, 8))?;
+    let clerk = sign_in(app, org, "clerk", CLERK_PASSWORD)?;
+    let me = app.whoami(&clerk)?;
+    n.step(
+        clock,
+        "退職した E003 から開示請求書が簡易書留で届きました: 保有個人データ全部の開示、回答は電子メール、運転免許証の写し（本籍は本人がマスク済み）、手数料 1,000円分の郵便切手。",
+        "E003 (retired) sends a request by registered post: disclosure of everything held, answer by e-mail, a 運転免許証 copy (本籍 masked by the person), 1,000 yen in stamps.",
+    );
+    let today = clock.today();
+    let first =
+        app.file_request(&clerk, disclosure_form(date(2025, 5, 6)), Some(subject), today)?;
+    let r = app.request(&clerk, first)?.request;
+    let fee = r.fee(RequestKind::Disclosure).map_or(0, |f| f.amount_yen);
+    n.say(
+        &format!(
+            "受け付けました（回答期限 {}、残り{}日）。手数料: 開示 {fee}円。",
+            r.due_on,
+            r.days_left(today)
+        ),
+        &format!(
+            "Filed (due {}, {} days left). Fee: {fee} yen for the disclosure.",
+            r.due_on,
+            r.days_left(today)
+        ),
+    );
+    app.request_step(
+        &clerk,
+        first,
+        &Command::VerifyIdentity {
+            by: me.clone(),
+            document: IdentityDocument::DriversLicence,
+            unmasked: Vec::new(),
+        },
+    )?;
+    app.request_step(
+        &clerk,
+        first,
+        &Command::ReceiveFee {
+            by: me.clone(),
+            kind: RequestKind::Disclosure,
+            amount_yen: fee,
+            method: PaymentMethod::PostageStamps,
+        },
+    )?;
+    let package = app.disclosure_package(&clerk, first, RequestKind::Disclosure)?;
+    let items = package.items.len();
+    drop(package);
+    app.request_step(
+        &clerk,
+        first,
+        &Command::Decide {
+            by: me.clone(),
+            kind: RequestKind::Disclosure,
+            decision: Decision::Disclosure(DisclosureDecision::Full),
+        },
+    )?;
+    app.request_step(&clerk, first, &Command::Respond { by: me, in_writing_because: None })?;
+    n.say(
+        &format!("本人確認（運転免許証）と手数料の受領を記録し、開示資料 {items}件（個人番号は記載しません）を作成、全部開示と決定して電子メールで回答しました。"),
+        &format!("Identity (運転免許証) and fee recorded; a package of {items} items (no number in it) built; decided full disclosure and answered by e-mail."),
+    );
+    print_letter_titles(app, &clerk, n, first)?;
+
+    travel(app, clock, org, date(2025, 5, 20))?;
+    let manager = sign_in(app, org, "manager", MANAGER_PASSWORD)?;
+    let clerk = sign_in(app, org, "clerk", CLERK_PASSWORD)?;
+    let me = app.whoami(&clerk)?;
+    let boss = app.whoami(&manager)?;
+    n.step(
+        clock,
+        "続いて代理人（委任状・実印押印＋印鑑証明書）が、資格取得日の訂正と提携先への第三者提供の停止を請求しました。",
+        "Then an agent (委任状 with the registered seal + 印鑑証明書) asks to correct a qualification date and to stop provision to a partner.",
+    );
+    let today = clock.today();
+    let second = app.file_request(&clerk, agent_form(date(2025, 5, 18)), Some(subject), today)?;
+    let r = app.request(&clerk, second)?.request;
+    if r.fees.is_empty() {
+        n.say(
+            "手数料は求めません（訂正・第三者提供の停止は手数料の対象外、個人情報保護法38条）。",
+            "No fee is asked for either (correction and stop of provision are not chargeable, APPI 38).",
+        );
+    }
+    app.request_step(
+        &clerk,
+        second,
+        &Command::VerifyIdentity {
+            by: me.clone(),
+            document: IdentityDocument::Passport,
+            unmasked: Vec::new(),
+        },
+    )?;
+    app.request_step(
+        &clerk,
+        second,
+        &Command::VerifyAuthority {
+            by: me.clone(),
+            documents: BTreeSet::from([
+                AuthorityEnclosure::PowerOfAttorney { registered_seal: true },
+                AuthorityEnclosure::SealCertificate,
+            ]),
+        },
+    )?;
+    n.say(
+        "代理人の本人確認（パスポート）と代理権（委任状・印鑑証明書）を確認しました。",
+        "Agent identity (passport) and authority (委任状 + 印鑑証明書) verified.",
+    );
+    app.request_step(
+        &manager,
+        second,
+        &Command::AssignCorrection {
+            by: boss.clone(),
+            kind: RequestKind::Correction,
+            clerk: clerk_id,
+        },
+    )?;
+    app.request_step(
+        &clerk,
+        second,
+        &Command::ReportInvestigation {
+            by: me.clone(),
+            kind: RequestKind::Correction,
+            finding: Finding::Untrue {
+                changes: vec![Change {
+                    item: "健康保険・厚生年金保険の資格取得日".into(),
+                    before: "2010-04-01".into(),
+                    after: "2010-04-05".into(),
+                }],
+            },
+        },
+    )?;
+    let r = app.request_step(
+        &manager,
+        second,
+        &Command::ConfirmCorrection { by: boss, kind: RequestKind::Correction },
+    )?;
+    let keep = r.correction_records.first().map(|c| c.keep_until.to_string()).unwrap_or_default();
+    n.say(
+        &format!("責任者が担当者（clerk）を指定し、担当者が調査して資格取得日を訂正、責任者が確認しました。訂正記録は {keep} まで保存します（1年）。"),
+        &format!("The manager named the clerk; the clerk investigated and corrected the date; the manager confirmed. The correction record is kept until {keep} (1 year)."),
+    );
+    app.request_step(
+        &clerk,
+        second,
+        &Command::Decide {
+            by: me.clone(),
+            kind: RequestKind::StopOfProvision,
+            decision: Decision::Suspension(SuspensionDecision::Granted {
+                ground: SuspensionGround::NoLongerNeeded,
+                measure: Measure::AsRequested,
+            }),
+        },
+    )?;
+    app.request_step(&clerk, second, &Command::Respond { by: me, in_writing_because: None })?;
+    n.say(
+        "第三者提供の停止は直ちに実施し（個人情報保護法35条5項）、代理人へ電子メールで回答しました。",
+        "The stop of provision took effect at once (APPI 35(5)); the agent was answered by e-mail.",
+    );
+    print_letter_titles(app, &clerk, n, second)?;
+    Ok([first, second])
 }
 
 /// Runs journeys 1–3 on `app` (any store).
@@ -261,6 +531,8 @@ pub(crate) fn run_on<S: Store>(app: &Hogo<S>, clock: &CliClock, lang: Lang) -> R
         app.record_event(&clerk, id(r)?, SubjectEventKind::Retired, date(2025, 4, 30))?;
     }
 
+    let requests = requests_journey(app, clock, org, &mut n, id("E003")?, clerk_id)?;
+
     travel(app, clock, org, date(2035, 2, 1))?;
     let manager = sign_in(app, org, "manager", MANAGER_PASSWORD)?;
     let clerk = sign_in(app, org, "clerk", CLERK_PASSWORD)?;
@@ -309,7 +581,7 @@ pub(crate) fn run_on<S: Store>(app: &Hogo<S>, clock: &CliClock, lang: Lang) -> R
         "Print the 管理台帳 (M6) and verify the ledger is intact.",
     );
     let register = app.register(&manager)?;
-    println!("{}", register.to_table()?);
+    outln!("{}", register.to_table()?);
     let check = app.verify_ledger(org)?;
     if !check.ok {
         bail!("demo: ledger verification failed: {}", check.error.unwrap_or_default());
@@ -324,7 +596,7 @@ pub(crate) fn run_on<S: Store>(app: &Hogo<S>, clock: &CliClock, lang: Lang) -> R
             check.entries, check.checkpoints
         ),
     );
-    Ok(DemoResult { organisation: org, manager })
+    Ok(DemoResult { organisation: org, manager, requests })
 }
 
 /// `hogo demo [--db PATH]`.
@@ -348,11 +620,11 @@ pub(crate) fn run(g: &Global) -> Result<()> {
     let g = Global { db: Some(db.clone()), ..g.clone() };
     let ctx = Ctx::open(&g, true)?;
     let lang = ctx.lang;
-    println!("{}", lang.pick(
+    outln!("{}", lang.pick(
         "hogo デモ: 架空の会社で、番号の取得から出力、退職、保存期間経過後の廃棄までを再生します（すべて合成データ）。",
         "hogo demo: a fictional employer, from collecting numbers to output, retirement and disposal years later (synthetic data only).",
     ));
-    println!("{}: {}", lang.pick("データベース", "database"), db.display());
+    outln!("{}: {}", lang.pick("データベース", "database"), db.display());
     let done = run_on(&ctx.app, &ctx.clock, lang)?;
     StoredSession {
         organisation: done.organisation,
@@ -361,8 +633,8 @@ pub(crate) fn run(g: &Global) -> Result<()> {
     }
     .save(&ctx.paths)?;
     let db_arg = db.display();
-    println!();
-    println!("{}", lang.pick("完了しました。事務取扱責任者（manager）としてログインしたままです。次を試してください:", "Done. You are signed in as the number manager (manager). Try next:"));
+    outln!();
+    outln!("{}", lang.pick("完了しました。事務取扱責任者（manager）としてログインしたままです。次を試してください:", "Done. You are signed in as the number manager (manager). Try next:"));
     for cmd in [
         format!("hogo --db {db_arg} whoami"),
         format!("hogo --db {db_arg} subject list"),
@@ -371,14 +643,17 @@ pub(crate) fn run(g: &Global) -> Result<()> {
         format!("hogo --db {db_arg} staff list"),
         format!("hogo --db {db_arg} register"),
         format!("hogo --db {db_arg} ledger verify"),
+        format!("hogo --db {db_arg} request list"),
+        format!("hogo --db {db_arg} request show {}", done.requests[1]),
+        format!("hogo --db {db_arg} request letter {}", done.requests[0]),
         "hogo retention due-date --kind dependent_deduction_declaration --event filing_due=2024-01-31".to_owned(),
     ] {
-        println!("  {cmd}");
+        outln!("  {cmd}");
     }
-    println!("{}", lang.pick(
+    outln!("{}", lang.pick(
         &format!("デモのパスワード: manager = {MANAGER_PASSWORD}, clerk = {CLERK_PASSWORD}（合成データ専用）"),
         &format!("demo passwords: manager = {MANAGER_PASSWORD}, clerk = {CLERK_PASSWORD} (synthetic data only)"),
     ));
-    println!("{}: {}", lang.pick("ルート鍵", "root key"), ctx.paths.key_file.display());
+    outln!("{}: {}", lang.pick("ルート鍵", "root key"), ctx.paths.key_file.display());
     Ok(())
 }

@@ -2,8 +2,6 @@
 //! reveals nothing and needs no sign-in: exit 0 only when every check holds, 1 with the
 //! first broken position otherwise.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI prints")]
-
 use anyhow::Result;
 use clap::Subcommand;
 use serde_json::json;
@@ -49,12 +47,12 @@ pub(crate) fn run(g: &Global, c: LedgerCommand) -> Result<bool> {
                 "error": check.error,
             }))?;
         } else if check.ok {
-            println!("{}", lang.pick(
+            outln!("{}", lang.pick(
                 &format!("取扱記録は改ざんされていません: 記録 {}件、チェックポイント {}件を検証しました", check.entries, check.checkpoints),
                 &format!("ledger intact: {} entries and {} checkpoints verified", check.entries, check.checkpoints),
             ));
         } else {
-            println!(
+            outln!(
                 "{}: {}",
                 lang.pick("取扱記録の検証に失敗しました（M5）", "ledger verification failed (M5)"),
                 check.error.unwrap_or_default()
@@ -70,23 +68,23 @@ pub(crate) fn run(g: &Global, c: LedgerCommand) -> Result<bool> {
             if ctx.json {
                 out::json(&json!({"size": cp.checkpoint.size, "note": cp.to_note()}))?;
             } else {
-                print!("{}", cp.to_note());
+                out!("{}", cp.to_note());
             }
         }
         LedgerCommand::Export { from, to } => {
-            print!("{}", ctx.app.export_ledger(&session, from, to)?);
+            out!("{}", ctx.app.export_ledger(&session, from, to)?);
         }
         LedgerCommand::Prove { sequence } => {
             let p = ctx.app.prove_entry(&session, sequence)?;
             if ctx.json {
                 out::json(&p)?;
             } else {
-                println!("{}: {}", lang.pick("記録", "entry"), p.sequence);
-                println!("{}: {}", lang.pick("木の大きさ", "tree size"), p.tree_size);
+                outln!("{}: {}", lang.pick("記録", "entry"), p.sequence);
+                outln!("{}: {}", lang.pick("木の大きさ", "tree size"), p.tree_size);
                 for h in &p.path {
-                    println!("  {h}");
+                    outln!("  {h}");
                 }
-                print!("{}", p.checkpoint);
+                out!("{}", p.checkpoint);
             }
         }
     }
@@ -99,9 +97,9 @@ pub(crate) fn register(g: &Global) -> Result<bool> {
     let session = ctx.session()?;
     let r = ctx.app.register(&session)?;
     if ctx.json {
-        println!("{}", r.to_json()?);
+        outln!("{}", r.to_json()?);
     } else {
-        println!("{}", r.to_table()?);
+        outln!("{}", r.to_table()?);
     }
     Ok(true)
 }

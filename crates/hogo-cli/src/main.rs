@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 ok; 1 refused or invalid input; 2 usage.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
+#[macro_use]
+mod out;
 
 mod check;
 mod ctx;
@@ -12,7 +13,7 @@ mod env;
 mod i18n;
 mod ledger;
 mod numbers;
-mod out;
+mod requests;
 mod retention;
 mod secret;
 mod session;
@@ -86,6 +87,11 @@ enum Command {
     CorporateNumber {
         #[command(subcommand)]
         command: CorporateNumberCommand,
+    },
+    /// 開示等の請求 / requests for disclosure, correction, suspension… (P7, M15).
+    Request {
+        #[command(subcommand)]
+        command: requests::RequestCommand,
     },
     /// 保存期間・廃棄計画・保存の継続 / retention.
     Retention {
@@ -196,6 +202,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             true
         }
         Command::Subject { command } => subjects::run(&g, command)?,
+        Command::Request { command } => requests::run(&g, command)?,
         Command::Retention { command } => retention::run(&g, command)?,
         Command::Dispose { dry_run } => retention::dispose(&g, dry_run)?,
         Command::Certificate { id } => retention::certificate(&g, id)?,
@@ -208,7 +215,7 @@ fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let early_lang = lang_from_argv(&args);
     if let Err(e) = secret::refuse_numbers_in_argv(&args) {
-        eprintln!("{}", out::explain(&e, early_lang));
+        errln!("{}", out::explain(&e, early_lang));
         return ExitCode::from(1);
     }
     let cli = Cli::parse();
@@ -218,7 +225,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("{}: {}", lang.pick("エラー", "error"), out::explain(&e, lang));
+            errln!("{}: {}", lang.pick("エラー", "error"), out::explain(&e, lang));
             ExitCode::from(1)
         }
     }

@@ -3,8 +3,6 @@
 //! Only `reveal` prints numbers, on stdout, as explicitly asked (M8: one 利用・出力 entry
 //! per subject).
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI prints")]
-
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -110,7 +108,7 @@ pub(crate) fn run(g: &Global, c: NumberCommand) -> Result<bool> {
             if ctx.json {
                 out::json(&json!({"subject": a.subject, "record": record}))?;
             } else {
-                println!(
+                outln!(
                     "{}",
                     lang.pick(
                         "取得しました（番号は暗号化して保管）",
@@ -121,7 +119,7 @@ pub(crate) fn run(g: &Global, c: NumberCommand) -> Result<bool> {
         }
         NumberCommand::Approve { affair: af, purpose, until } => {
             ctx.app.approve_use(&session, affair(&af)?, &purpose, until)?;
-            println!(
+            outln!(
                 "{}",
                 lang.pick(
                     &format!("利用申請を承認しました（{until}まで）"),
@@ -147,10 +145,10 @@ pub(crate) fn run(g: &Global, c: NumberCommand) -> Result<bool> {
                 out::json(&rows)?;
             } else {
                 for (s, n) in &numbers {
-                    println!("{s}\t{}", n.expose());
+                    outln!("{s}\t{}", n.expose());
                 }
             }
-            eprintln!("{}", lang.pick(
+            errln!("{}", lang.pick(
                 &format!("{}件を出力しました（利用・出力として記録済み）。画面や端末の履歴に残さないでください。", numbers.len()),
                 &format!("{} numbers output (logged as 利用・出力). Do not leave them on screen or in terminal logs.", numbers.len()),
             ));
@@ -161,10 +159,10 @@ pub(crate) fn run(g: &Global, c: NumberCommand) -> Result<bool> {
             if ctx.json {
                 out::json(&json!({"subjects": found}))?;
             } else if found.is_empty() {
-                println!("{}", lang.pick("該当する本人はいません", "no subject holds this number"));
+                outln!("{}", lang.pick("該当する本人はいません", "no subject holds this number"));
             } else {
                 for s in &found {
-                    println!("{s}");
+                    outln!("{s}");
                 }
             }
         }

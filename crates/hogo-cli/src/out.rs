@@ -1,13 +1,58 @@
 //! Output: tables with East-Asian widths (comfy-table), JSON with stable field names, and
 //! errors explained in one language, naming the field and the rule.
 
-#![allow(clippy::print_stdout, reason = "the CLI prints")]
+use std::io::{self, Write as _};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::i18n::Lang;
+
+/// Writes to stdout like `println!`, but a closed pipe (`hogo … | head`) ends the program
+/// quietly with exit 0 instead of panicking; see [`write_stdout`].
+macro_rules! outln {
+    () => {
+        $crate::out::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::out::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes to stdout like `print!` (no newline); a closed pipe ends the program quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::out::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// Writes a line to stderr like `eprintln!`, ignoring a closed stderr instead of panicking.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::out::write_stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes to stdout with `write!`. On [`io::ErrorKind::BrokenPipe`] (the reader went away,
+/// e.g. `hogo request list | head -1`) the program exits quietly with code 0; any other
+/// write error is reported on stderr and exits with code 1. Never panics.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut stdout = io::stdout().lock();
+    let res = write!(stdout, "{args}").and_then(|()| stdout.flush());
+    if let Err(e) = res {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        write_stderr(format_args!("error: stdout: {e}\n"));
+        std::process::exit(1);
+    }
+}
+
+/// Writes to stderr with `write!`, ignoring errors (a closed stderr must not panic).
+pub(crate) fn write_stderr(args: std::fmt::Arguments<'_>) {
+    let _ = write!(io::stderr().lock(), "{args}");
+}
 
 /// A table with a header.
 pub(crate) fn table(header: &[&str]) -> Table {
@@ -19,7 +64,7 @@ pub(crate) fn table(header: &[&str]) -> Table {
 
 /// Prints a value as pretty JSON.
 pub(crate) fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 

@@ -1,8 +1,6 @@
 //! `hogo retention plan|hold|due-date|approve`, `hogo dispose` and `hogo certificate`.
 //! Planning may look ahead; disposing runs only for the clock's today (M11).
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI prints")]
-
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -159,10 +157,10 @@ pub(crate) fn due_date(
         }))?;
         return Ok(hp.destroy_from.is_some());
     }
-    println!("{}: {} ({})", lang.pick("文書", "document"), k.label_ja(), k.id());
+    outln!("{}: {} ({})", lang.pick("文書", "document"), k.label_ja(), k.id());
     match hp.destroy_from {
-        Some(d) => println!("{}: {d}", lang.pick("廃棄可能日", "destroy from")),
-        None => println!(
+        Some(d) => outln!("{}: {d}", lang.pick("廃棄可能日", "destroy from")),
+        None => outln!(
             "{}: {}",
             lang.pick("廃棄可能日", "destroy from"),
             lang.pick(
@@ -172,11 +170,11 @@ pub(crate) fn due_date(
         ),
     }
     if let Some(p) = &period {
-        println!("{}: {p}", lang.pick("保存期間", "period"));
+        outln!("{}: {p}", lang.pick("保存期間", "period"));
     }
-    println!("{}: {}", lang.pick("起算", "counting"), rule.counting.wording());
-    println!("{}: {} — {}", lang.pick("根拠", "rule"), hp.rule, rule.basis.label_ja());
-    println!("{}: {}", lang.pick("出典", "citation"), rule.citation);
+    outln!("{}: {}", lang.pick("起算", "counting"), rule.counting.wording());
+    outln!("{}: {} — {}", lang.pick("根拠", "rule"), hp.rule, rule.basis.label_ja());
+    outln!("{}: {}", lang.pick("出典", "citation"), rule.citation);
     Ok(hp.destroy_from.is_some())
 }
 
@@ -203,7 +201,7 @@ pub(crate) fn run(g: &Global, c: RetentionCommand) -> Result<bool> {
             if ctx.json {
                 out::json(&json!({"approved": n}))?;
             } else {
-                println!(
+                outln!(
                     "{}",
                     lang.pick(
                         &format!("本日の廃棄 {n}件を承認しました"),
@@ -226,12 +224,12 @@ pub(crate) fn run(g: &Global, c: RetentionCommand) -> Result<bool> {
             if ctx.json {
                 out::json(&json!({"hold": id}))?;
             } else {
-                println!("{}: {id}", lang.pick("保存の継続を設定しました", "hold placed"));
+                outln!("{}: {id}", lang.pick("保存の継続を設定しました", "hold placed"));
             }
         }
         RetentionCommand::Hold { command: HoldCommand::Release { id } } => {
             ctx.app.release_hold(&session, id)?;
-            println!("{}", lang.pick("解除しました", "hold released"));
+            outln!("{}", lang.pick("解除しました", "hold released"));
         }
     }
     Ok(true)
@@ -239,7 +237,7 @@ pub(crate) fn run(g: &Global, c: RetentionCommand) -> Result<bool> {
 
 /// Prints a plan as a table.
 pub(crate) fn print_plan(lang: Lang, plan: &hogo_retention::DisposalPlan) {
-    println!("{}: {}", lang.pick("基準日", "plan date"), plan.today);
+    outln!("{}: {}", lang.pick("基準日", "plan date"), plan.today);
     let mut t = out::table(&[
         lang.pick("本人ID", "subject"),
         lang.pick("文書", "document"),
@@ -258,9 +256,9 @@ pub(crate) fn print_plan(lang: Lang, plan: &hogo_retention::DisposalPlan) {
             status,
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     let due = plan.numbers_due().count();
-    println!(
+    outln!(
         "{}",
         lang.pick(
             &format!("削除期限を迎える個人番号: {due}件"),
@@ -290,16 +288,16 @@ pub(crate) fn print_report(lang: Lang, r: &hogo::retention_ops::DisposalReport) 
     } else {
         ""
     };
-    println!(
+    outln!(
         "{}{mode}",
         lang.pick(&format!("廃棄 {}", r.today), &format!("disposal on {}", r.today))
     );
-    println!("  {}: {}", lang.pick("廃棄した文書", "documents"), r.holdings.len());
-    println!("  {}: {}", lang.pick("削除した個人番号", "My Numbers deleted"), r.numbers.len());
-    println!("  {}: {}", lang.pick("承認待ち", "awaiting approval"), r.awaiting_approval);
-    println!("  {}: {}", lang.pick("保存の継続中", "held"), r.held);
+    outln!("  {}: {}", lang.pick("廃棄した文書", "documents"), r.holdings.len());
+    outln!("  {}: {}", lang.pick("削除した個人番号", "My Numbers deleted"), r.numbers.len());
+    outln!("  {}: {}", lang.pick("承認待ち", "awaiting approval"), r.awaiting_approval);
+    outln!("  {}: {}", lang.pick("保存の継続中", "held"), r.held);
     for c in &r.certificates {
-        println!("  {}: {c}", lang.pick("削除証明書", "certificate"));
+        outln!("  {}: {c}", lang.pick("削除証明書", "certificate"));
     }
 }
 
@@ -324,10 +322,10 @@ pub(crate) fn certificate(g: &Global, id: Option<String>) -> Result<bool> {
 
 /// Prints one certificate.
 pub(crate) fn print_certificate(lang: Lang, c: &hogo::retention_ops::DeletionCertificate) {
-    println!("{} {}", lang.pick("削除証明書", "deletion certificate"), c.id);
-    println!("  {}: {}", lang.pick("本人ID", "subject"), c.subject);
-    println!("  {}: {}", lang.pick("削除日時", "disposed at"), c.disposed_at);
-    println!("  {}: {}", lang.pick("方法", "method"), c.method);
+    outln!("{} {}", lang.pick("削除証明書", "deletion certificate"), c.id);
+    outln!("  {}: {}", lang.pick("本人ID", "subject"), c.subject);
+    outln!("  {}: {}", lang.pick("削除日時", "disposed at"), c.disposed_at);
+    outln!("  {}: {}", lang.pick("方法", "method"), c.method);
     let mut t = out::table(&[
         lang.pick("項目", "item"),
         lang.pick("根拠", "legal basis"),
@@ -342,8 +340,8 @@ pub(crate) fn print_certificate(lang: Lang, c: &hogo::retention_ops::DeletionCer
             i.entry.to_string(),
         ]);
     }
-    println!("{t}");
-    println!(
+    outln!("{t}");
+    outln!(
         "  {}: {}",
         lang.pick("チェックポイント", "checkpoint"),
         c.checkpoint.lines().next().unwrap_or_default()

@@ -2,8 +2,6 @@
 //! which organisation (issue 9's CLI). The session token lives in a 0600 file per
 //! database; only its hash is in the database.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI prints")]
-
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use hogo::organisation::{Areas, OrganisationInput, ResponsiblePeople};
@@ -149,14 +147,14 @@ pub(crate) fn init(g: &Global, a: InitArgs) -> Result<()> {
     if ctx.json {
         return out::json(&done);
     }
-    println!("{}: {}", lang.pick("組織ID", "organisation"), done.organisation);
-    println!("{}: {}", lang.pick("事務取扱責任者", "number manager account"), done.manager);
+    outln!("{}: {}", lang.pick("組織ID", "organisation"), done.organisation);
+    outln!("{}: {}", lang.pick("事務取扱責任者", "number manager account"), done.manager);
     if let Some(ad) = done.administrator {
-        println!("{}: {ad}", lang.pick("システム管理者", "administrator account"));
+        outln!("{}: {ad}", lang.pick("システム管理者", "administrator account"));
     }
-    println!("{}: {}", lang.pick("台帳の検証鍵", "ledger verifier key"), done.ledger_verifier_key);
-    println!("{}: {}", lang.pick("ルート鍵", "root key"), ctx.paths.key_file.display());
-    eprintln!(
+    outln!("{}: {}", lang.pick("台帳の検証鍵", "ledger verifier key"), done.ledger_verifier_key);
+    outln!("{}: {}", lang.pick("ルート鍵", "root key"), ctx.paths.key_file.display());
+    errln!(
         "{}",
         lang.pick(
             "ルート鍵ファイルはデータベースと別に保管し、バックアップも別にしてください。次は hogo login です。",
@@ -195,7 +193,7 @@ pub(crate) fn login(g: &Global, a: &LoginArgs) -> Result<()> {
     if ctx.json {
         return out::json(&json!({"organisation": org, "staff": me.staff, "role": me.role.id()}));
     }
-    println!(
+    outln!(
         "{}",
         ctx.lang.pick(
             &format!("ログインしました: {}（{}）", a.login, me.role.label_ja()),
@@ -215,7 +213,7 @@ pub(crate) fn logout(g: &Global) -> Result<()> {
         }
     }
     StoredSession::remove(&ctx.paths)?;
-    println!("{}", ctx.lang.pick("ログアウトしました", "signed out"));
+    outln!("{}", ctx.lang.pick("ログアウトしました", "signed out"));
     Ok(())
 }
 
@@ -235,10 +233,10 @@ pub(crate) fn whoami(g: &Global) -> Result<()> {
             "contracted_affairs": affairs,
         }));
     }
-    println!("{}: {login}", ctx.lang.pick("ログイン名", "login"));
-    println!("{}: {}", ctx.lang.pick("担当者ID", "staff id"), me.staff);
-    println!("{}: {}", ctx.lang.pick("組織ID", "organisation"), me.organisation);
-    println!(
+    outln!("{}: {login}", ctx.lang.pick("ログイン名", "login"));
+    outln!("{}: {}", ctx.lang.pick("担当者ID", "staff id"), me.staff);
+    outln!("{}: {}", ctx.lang.pick("組織ID", "organisation"), me.organisation);
+    outln!(
         "{}: {}",
         ctx.lang.pick("役割", "role"),
         ctx.lang.pick(me.role.label_ja(), me.role.id())
@@ -258,7 +256,7 @@ pub(crate) fn password(g: &Global) -> Result<()> {
         &SecretString::from(new.as_str().to_owned()),
     )?;
     StoredSession::remove(&ctx.paths)?;
-    println!(
+    outln!(
         "{}",
         ctx.lang.pick(
             "パスワードを変更しました。もう一度ログインしてください",
@@ -368,11 +366,11 @@ pub(crate) fn staff(g: &Global, c: StaffCommand) -> Result<()> {
                     lang.pick(m.role.label_ja(), m.role.id()).to_owned(),
                 ]);
             }
-            println!("{t}");
+            outln!("{t}");
         }
         StaffCommand::Nominate { login, role: r } => {
             ctx.app.nominate_staff(&session, &login, role(&r)?)?;
-            println!(
+            outln!(
                 "{}",
                 lang.pick(&format!("指名しました: {login}"), &format!("nominated: {login}"))
             );
@@ -387,16 +385,16 @@ pub(crate) fn staff(g: &Global, c: StaffCommand) -> Result<()> {
             if ctx.json {
                 return out::json(&json!({"account": id, "login": login}));
             }
-            println!("{}: {id}", lang.pick("作成しました", "created"));
+            outln!("{}: {id}", lang.pick("作成しました", "created"));
         }
         StaffCommand::Grant { account, role: r, affairs: af } => {
             let m = ctx.app.grant_role(&session, account, grant(role(&r)?, &af)?)?;
-            println!("{}: {} {}", lang.pick("付与しました", "granted"), m.account, m.role.id());
+            outln!("{}: {} {}", lang.pick("付与しました", "granted"), m.account, m.role.id());
         }
         StaffCommand::ResetPassword { account } => {
             let pw = new_password(lang, &account.to_string())?;
             ctx.app.reset_password(&session, account, &pw)?;
-            println!(
+            outln!(
                 "{}",
                 lang.pick(
                     "再設定しました（次回ログイン時に変更が必要）",
@@ -409,7 +407,7 @@ pub(crate) fn staff(g: &Global, c: StaffCommand) -> Result<()> {
             if ctx.json {
                 return out::json(&json!({"revoked": n}));
             }
-            println!("{}: {n}", lang.pick("失効したセッション", "sessions revoked"));
+            outln!("{}: {n}", lang.pick("失効したセッション", "sessions revoked"));
         }
     }
     Ok(())

@@ -4,8 +4,6 @@
 //! with errors unless `--skip-invalid` is given. The file is read into memory (zeroised
 //! afterwards), never copied.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI prints")]
-
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -468,7 +466,7 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
             if ctx.json {
                 out::json(&json!({"subject": id}))?;
             } else {
-                println!("{}: {id}", lang.pick("登録しました", "registered"));
+                outln!("{}: {id}", lang.pick("登録しました", "registered"));
             }
         }
         SubjectCommand::Import(a) => {
@@ -481,13 +479,13 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
                     out::json(&json!({"imported": false, "errors": errors}))?;
                 } else {
                     for e in &errors {
-                        eprintln!(
+                        errln!(
                             "{}: {}",
                             lang.pick(&format!("{}行目", e.line), &format!("line {}", e.line)),
                             e.reason
                         );
                     }
-                    eprintln!("{}", lang.pick(
+                    errln!("{}", lang.pick(
                         &format!("{}件のエラーがあるため、何も取り込みませんでした（--skip-invalid で正しい行だけ取り込めます）", errors.len()),
                         &format!("{} invalid rows: nothing was imported (--skip-invalid imports the valid rows)", errors.len()),
                     ));
@@ -509,7 +507,7 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
                 }))?;
             } else {
                 for e in &report.errors {
-                    eprintln!(
+                    errln!(
                         "{}: {}",
                         lang.pick(
                             &format!("{}行目（スキップ）", e.line),
@@ -518,7 +516,7 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
                         e.reason
                     );
                 }
-                println!(
+                outln!(
                     "{}",
                     lang.pick(
                         &format!(
@@ -531,7 +529,7 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
                         ),
                     )
                 );
-                eprintln!(
+                errln!(
                     "{}",
                     lang.pick(
                         "個人番号を含むCSVファイルは、取り込み後に削除してください。",
@@ -568,7 +566,7 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
                         events.join(", "),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
             }
         }
         SubjectCommand::Show { id } => {
@@ -586,16 +584,16 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
                     "events": record.events.iter().map(|e| json!({"kind": e.kind.id(), "on": e.on})).collect::<Vec<_>>(),
                 }))?;
             } else {
-                println!("{}: {}", lang.pick("本人ID", "subject"), record.subject.id);
-                println!(
+                outln!("{}: {}", lang.pick("本人ID", "subject"), record.subject.id);
+                outln!(
                     "{}: {}",
                     lang.pick("種類", "kind"),
                     lang.pick(record.subject.kind.label_ja(), record.subject.kind.id())
                 );
-                println!("{}: {}", lang.pick("参照番号", "reference"), record.reference);
-                println!("{}: {} ({})", lang.pick("氏名", "name"), profile.name, profile.furigana);
-                println!("{}: {}", lang.pick("住所", "address"), profile.address);
-                println!(
+                outln!("{}: {}", lang.pick("参照番号", "reference"), record.reference);
+                outln!("{}: {} ({})", lang.pick("氏名", "name"), profile.name, profile.furigana);
+                outln!("{}: {}", lang.pick("住所", "address"), profile.address);
+                outln!(
                     "{}: {}",
                     lang.pick("個人番号", "My Number"),
                     if has_number {
@@ -608,7 +606,7 @@ pub(crate) fn run(g: &Global, c: SubjectCommand) -> Result<bool> {
         }
         SubjectCommand::Event { id, kind, on } => {
             ctx.app.record_event(&session, id, event_kind(&kind)?, on)?;
-            println!(
+            outln!(
                 "{}",
                 lang.pick(&format!("記録しました: {kind} {on}"), &format!("recorded: {kind} {on}"))
             );
