@@ -505,13 +505,13 @@ fn read_form(path: &std::path::Path) -> Result<RequestForm> {
     };
     let text = text.trim_start_matches('\u{feff}');
     serde_json::from_str::<RequestForm>(text).map_err(|e| {
+        let detail = scrub(&e.to_string());
         anyhow::anyhow!(
-            "--form: 請求書のJSONが正しくありません（{}行{}列） / the form is not valid JSON for a request form (line {}, column {}): {} (P7)",
+            "--form: 請求書のJSONが正しくありません（{}行{}列: {detail}） / the form is not valid JSON for a request form (line {}, column {}): {detail} (P7)",
             e.line(),
             e.column(),
             e.line(),
             e.column(),
-            scrub(&e.to_string())
         )
     })
 }

@@ -4,7 +4,7 @@ use predicates::prelude::*;
 
 use crate::demo::Env;
 
-fn init(env: &Env, lang: &str) {
+pub(crate) fn init(env: &Env, lang: &str) {
     env.hogo()
         .arg("--db")
         .arg(env.db())
@@ -34,13 +34,13 @@ fn init(env: &Env, lang: &str) {
         .success();
 }
 
-fn fresh() -> Env {
+pub(crate) fn fresh() -> Env {
     let env = Env::new();
     std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
     env
 }
 
-fn login(env: &Env) {
+pub(crate) fn login(env: &Env) {
     env.hogo()
         .arg("--db")
         .arg(env.db())

@@ -61,7 +61,8 @@ fn assert_no_number(what: &str, bytes: &[u8]) {
     }
 }
 
-/// Invariant 1, M13: after `hogo demo`, no synthetic number appears in the database file,
+/// Invariant 1, M13, P7, M15: after `hogo demo` (which also files and answers a disclosure
+/// and an agent's correction), no synthetic number appears in the database file,
 /// its WAL, the key files, the session file, stdout or stderr; the demo leaves a
 /// signed-in manager and a ledger that verifies.
 #[test]
@@ -73,6 +74,12 @@ fn demo_runs_and_leaves_no_plaintext_number_anywhere() {
     assert!(stdout.contains("シミュレーション日付"));
     assert!(stdout.contains("削除証明書"));
     assert!(stdout.contains("管理台帳"));
+    // Journey 2's requests (P7, M15): the disclosure by the person and the agent's
+    // correction, no fee for the latter, only the letters' titles.
+    assert!(stdout.contains("開示請求書") && stdout.contains("全部開示"));
+    assert!(stdout.contains("資格取得日の訂正") && stdout.contains("訂正記録"));
+    assert!(stdout.contains("手数料は求めません"));
+    assert!(stdout.contains("「回答書」") && !stdout.contains("下記のとおり回答いたします"));
     assert_no_number("stdout", &o.stdout);
     assert_no_number("stderr", &o.stderr);
     let mut files = Vec::new();
@@ -109,6 +116,13 @@ fn demo_runs_and_leaves_no_plaintext_number_anywhere() {
     assert_eq!(j["ok"], true);
     assert!(j["entries"].as_u64().unwrap() > 10);
     env.hogo().arg("--db").arg(env.db()).args(["--json", "certificate"]).assert().success();
+    let v =
+        env.hogo().arg("--db").arg(env.db()).args(["--json", "request", "list"]).assert().success();
+    let j: serde_json::Value = serde_json::from_slice(&v.get_output().stdout).unwrap();
+    let statuses: Vec<&str> =
+        j.as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["Answered", "Answered"]);
+    assert_no_number("request list", &v.get_output().stdout);
     env.hogo()
         .arg("--db")
         .arg(env.db())
