@@ -1,5 +1,6 @@
 //! Criterion benchmarks of hogo-vault (issue 4): raw AES-256-GCM vs the vault's seal+open
-//! of one My Number, batch seal/open, blind-index lookup at 16/20/24 bits, rewrap of data
+//! of one My Number (and a replica of the pre-optimisation seal+open, for a side-by-side
+//! "before"), batch seal/open, blind-index lookup at 16/20/24 bits, rewrap of data
 //! keys and a bucket shred.
 //!
 //! Sizes come from environment variables so a run stays a few minutes on a shared machine:
@@ -9,12 +10,17 @@
 use std::hint::black_box;
 
 use aes_gcm::aead::AeadInOut;
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use hogo_domain::testkit::{SeededEntropy, SequentialIds, synthetic_number};
 use hogo_domain::{DataClass, IdGen, MyNumber, OrganisationId};
 use hogo_vault::testkit::{MemKekStore, MemVaultStore, in_memory_key_provider};
-use hogo_vault::{Bucket, DueMonth, LocalKeyProvider, RecordContext, Vault, VaultConfig};
+use hogo_vault::{
+    Bucket, DataKeyRecord, DueMonth, EnvelopeHeader, LocalKeyProvider, RecordContext, Vault,
+    VaultConfig, decode_envelope,
+};
+use secrecy::SecretBox;
+use zeroize::Zeroizing;
 
 fn size(var: &str, default: usize) -> usize {
     std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -50,6 +56,75 @@ impl Ports {
     }
 }
 
+/// The seal of one value as the vault did it before the one-packing path (commit
+/// e0a886e), rebuilt from public pieces so "before" and "after" run side by side in one
+/// `cargo bench`: packs and digests the context, copies header and packed context into a
+/// heap AAD, then seals into the envelope.
+fn before_seal(
+    cipher: &Aes256Gcm,
+    dek: &DataKeyRecord,
+    ctx: &RecordContext,
+    pt: &[u8],
+    nonce: [u8; 12],
+) -> Vec<u8> {
+    assert!(
+        dek.organisation == ctx.organisation
+            && dek.subject == ctx.subject
+            && dek.class == ctx.class
+    );
+    let packed = ctx.packed();
+    let header = EnvelopeHeader {
+        format: 1,
+        algorithm: 1,
+        key: dek.id,
+        key_version: dek.version,
+        context_digest: RecordContext::digest(&packed),
+        nonce,
+    }
+    .encode();
+    let mut aad = Vec::with_capacity(header.len() + packed.len());
+    aad.extend_from_slice(&header);
+    aad.extend_from_slice(&packed);
+    let mut out = Vec::with_capacity(header.len() + pt.len() + 16);
+    out.extend_from_slice(&header);
+    out.extend_from_slice(pt);
+    let tag = cipher
+        .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut out[header.len()..]).into())
+        .expect("seal");
+    out.extend_from_slice(&tag);
+    out
+}
+
+/// The matching open before the change: decode, packs and digests the context again and
+/// compares digests before decrypting, heap AAD, decrypts into a `Zeroizing<Vec>` that is
+/// then moved into a `SecretBox<Vec<u8>>`.
+fn before_open(
+    cipher: &Aes256Gcm,
+    dek: &DataKeyRecord,
+    ctx: &RecordContext,
+    bytes: &[u8],
+) -> SecretBox<Vec<u8>> {
+    let env = decode_envelope(bytes).expect("decode");
+    assert!(
+        dek.organisation == ctx.organisation
+            && dek.subject == ctx.subject
+            && dek.class == ctx.class
+            && env.header.key == dek.id
+            && env.header.key_version == dek.version
+    );
+    let packed = ctx.packed();
+    assert!(RecordContext::digest(&packed) == env.header.context_digest);
+    let mut aad = Vec::with_capacity(env.header_bytes.len() + packed.len());
+    aad.extend_from_slice(env.header_bytes);
+    aad.extend_from_slice(&packed);
+    let tag = Tag::try_from(env.tag).expect("tag");
+    let mut buf = Zeroizing::new(env.ciphertext.to_vec());
+    cipher
+        .decrypt_inout_detached(&Nonce::from(env.header.nonce), &aad, (&mut buf[..]).into(), &tag)
+        .expect("open");
+    SecretBox::new(Box::new(std::mem::take(&mut *buf)))
+}
+
 fn rows(p: &Ports, org: OrganisationId, n: usize) -> Vec<(RecordContext, MyNumber)> {
     (0..n).map(|i| (p.ctx(org), synthetic_number(i as u64))).collect()
 }
@@ -75,6 +150,13 @@ fn single(c: &mut Criterion) {
     let org: OrganisationId = p.ids.next();
     let ctx = p.ctx(org);
     let dek = vault.data_key(&mut store, &mut kek, org, ctx.subject, ctx.class).expect("dek");
+    let before_cipher = Aes256Gcm::new(&[9u8; 32].into());
+    g.bench_function("before_vault_envelope_replica_e0a886e", |b| {
+        b.iter(|| {
+            let env = before_seal(&before_cipher, dek.record(), &ctx, n.expose_bytes(), [1u8; 12]);
+            black_box(before_open(&before_cipher, dek.record(), &ctx, &env))
+        });
+    });
     g.bench_function("vault_envelope_with_opened_data_key", |b| {
         b.iter(|| {
             let env = dek.seal(&ctx, n.expose_bytes(), [1u8; 12]).expect("seal");

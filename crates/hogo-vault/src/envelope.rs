@@ -14,7 +14,12 @@
 //!   another row fails to open.
 //! * `ctx digest` = the first 8 bytes of SHA-256 of the packed context. It is only there
 //!   so a moved ciphertext gets the distinct error [`VaultError::WrongAssociatedData`]
-//!   instead of [`VaultError::EnvelopeAltered`]; the ids it digests are not secret.
+//!   instead of [`VaultError::EnvelopeAltered`]; the ids it digests are not secret. It is
+//!   written on every seal but read only when the AES-GCM tag fails: a tag that checks
+//!   already proves header (digest included) and context are the sealed ones, so opening
+//!   compares digests only to name the failure.
+//! * The associated data is packed once per seal or open into a stack buffer
+//!   (`AadBuf`; heap only for unusually long table or field names).
 //! * Overhead: 58 bytes (a My Number of 12 bytes seals to 70).
 
 use hogo_domain::{DataClass, OrganisationId, RecordId, SubjectId};
@@ -22,7 +27,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::VaultError;
-use crate::crypto::{NONCE_LEN, TAG_LEN, pack};
+use crate::crypto::{NONCE_LEN, TAG_LEN};
 use crate::keys::DataKeyId;
 
 /// The only format version written.
@@ -54,17 +59,37 @@ pub struct RecordContext {
 }
 
 impl RecordContext {
-    /// The packed context (length-prefixed, never concatenated).
+    /// The packed context (length-prefixed, never concatenated): byte for byte
+    /// `pack(&["hogo/v1/record", organisation, subject, class id, table, field, record])`
+    /// (see [`pack`](crate::crypto::pack)).
     pub fn packed(&self) -> Vec<u8> {
-        pack(&[
-            b"hogo/v1/record",
-            self.organisation.as_bytes(),
-            self.subject.as_bytes(),
-            self.class.id().as_bytes(),
-            self.table.as_bytes(),
-            self.field.as_bytes(),
-            self.record.as_bytes(),
-        ])
+        let mut out = vec![0; self.packed_len()];
+        self.write_packed(&mut out);
+        out
+    }
+
+    /// Length of [`RecordContext::packed`].
+    fn packed_len(&self) -> usize {
+        4 + (4 + RECORD_LABEL.len())
+            + 3 * (4 + 16)
+            + (4 + self.class.id().len())
+            + (4 + self.table.len())
+            + (4 + self.field.len())
+    }
+
+    /// Writes [`RecordContext::packed`] into `out` (exactly [`RecordContext::packed_len`]
+    /// bytes) without allocating; fixed-size parts are copied as arrays.
+    fn write_packed(&self, out: &mut [u8]) {
+        let mut w = PackWriter(out);
+        w.fixed(&7u32.to_be_bytes());
+        w.part_fixed(RECORD_LABEL);
+        w.part_fixed(self.organisation.as_bytes());
+        w.part_fixed(self.subject.as_bytes());
+        w.part(self.class.id().as_bytes());
+        w.part(self.table.as_bytes());
+        w.part(self.field.as_bytes());
+        w.part_fixed(self.record.as_bytes());
+        debug_assert!(w.0.is_empty(), "write_packed: buffer longer than the packing");
     }
 
     /// The 8-byte digest stored in the header.
@@ -73,6 +98,33 @@ impl RecordContext {
         let mut out = [0u8; CONTEXT_DIGEST_LEN];
         out.copy_from_slice(&d[..CONTEXT_DIGEST_LEN]);
         out
+    }
+}
+
+/// Label of the packed record context.
+const RECORD_LABEL: &[u8; 14] = b"hogo/v1/record";
+
+/// Writes length-prefixed parts front to back into a slice sized for them (the framing of
+/// [`pack`](crate::crypto::pack): u32 big-endian length, then the bytes).
+struct PackWriter<'o>(&'o mut [u8]);
+
+impl PackWriter<'_> {
+    fn fixed<const N: usize>(&mut self, bytes: &[u8; N]) {
+        let (head, tail) = std::mem::take(&mut self.0).split_at_mut(N);
+        head.copy_from_slice(bytes);
+        self.0 = tail;
+    }
+
+    fn part_fixed<const N: usize>(&mut self, bytes: &[u8; N]) {
+        self.fixed(&u32::try_from(N).unwrap_or(u32::MAX).to_be_bytes());
+        self.fixed(bytes);
+    }
+
+    fn part(&mut self, bytes: &[u8]) {
+        self.fixed(&u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_be_bytes());
+        let (head, tail) = std::mem::take(&mut self.0).split_at_mut(bytes.len());
+        head.copy_from_slice(bytes);
+        self.0 = tail;
     }
 }
 
@@ -157,17 +209,56 @@ pub fn decode(bytes: &[u8]) -> Result<Envelope<'_>, VaultError> {
     })
 }
 
-/// The associated data given to AES-GCM: `header ‖ packed context`.
-pub(crate) fn aead_aad(header: &[u8], packed_context: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(header.len() + packed_context.len());
-    aad.extend_from_slice(header);
-    aad.extend_from_slice(packed_context);
-    aad
+/// Bytes of associated data kept on the stack: the header and a packed context whose
+/// table, field and data-class names total up to 104 bytes.
+const AAD_INLINE: usize = 256;
+
+/// The associated data given to AES-GCM, `header ‖ packed context`, built once per seal or
+/// open: on the stack when it fits in [`AAD_INLINE`] bytes, else on the heap. Nothing in
+/// it is secret (header fields and ids).
+pub(crate) struct AadBuf {
+    inline: [u8; AAD_INLINE],
+    heap: Vec<u8>,
+    len: usize,
+}
+
+impl AadBuf {
+    /// The packed `ctx` after a zeroed header; fill the header with [`AadBuf::set_header`].
+    pub(crate) fn for_context(ctx: &RecordContext) -> Self {
+        let len = HEADER_LEN + ctx.packed_len();
+        let mut aad = if len <= AAD_INLINE {
+            Self { inline: [0; AAD_INLINE], heap: Vec::new(), len }
+        } else {
+            Self { inline: [0; AAD_INLINE], heap: vec![0; len], len }
+        };
+        ctx.write_packed(&mut aad.bytes_mut()[HEADER_LEN..]);
+        aad
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        if self.heap.is_empty() { &mut self.inline[..self.len] } else { &mut self.heap[..] }
+    }
+
+    /// The whole associated data, `header ‖ packed context`.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        if self.heap.is_empty() { &self.inline[..self.len] } else { &self.heap[..] }
+    }
+
+    /// The packed context alone (what [`RecordContext::packed`] returns).
+    pub(crate) fn packed(&self) -> &[u8] {
+        &self.as_slice()[HEADER_LEN..]
+    }
+
+    /// Writes the header bytes (the encoded or the received header).
+    pub(crate) fn set_header(&mut self, header: &[u8; HEADER_LEN]) {
+        self.bytes_mut()[..HEADER_LEN].copy_from_slice(header);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::pack;
 
     /// P9: too-short input is a typed truncation error, not a panic.
     #[test]
@@ -186,6 +277,55 @@ mod tests {
         b[0] = FORMAT_V1;
         b[1] = 3;
         assert_eq!(decode(&b).unwrap_err(), VaultError::UnsupportedAlgorithm { id: 3 });
+    }
+
+    fn ctx(table: &str, field: &str) -> RecordContext {
+        RecordContext {
+            organisation: OrganisationId::from_uuid(Uuid::from_u128(1)),
+            subject: SubjectId::from_uuid(Uuid::from_u128(2)),
+            class: DataClass::MyNumber,
+            table: table.into(),
+            field: field.into(),
+            record: RecordId::from_uuid(Uuid::from_u128(3)),
+        }
+    }
+
+    /// M13: the associated data is `header ‖ pack(context)` byte for byte, whether the
+    /// context fits the stack buffer or needs the heap (format v1 stays readable).
+    #[test]
+    fn associated_data_is_header_then_packed_context() {
+        let long = "t".repeat(AAD_INLINE);
+        for (table, field) in [("employees", "my_number"), ("", ""), (long.as_str(), "f")] {
+            let c = ctx(table, field);
+            let mut aad = AadBuf::for_context(&c);
+            aad.set_header(&[7; HEADER_LEN]);
+            let mut want = vec![7; HEADER_LEN];
+            want.extend_from_slice(&c.packed());
+            assert_eq!(aad.as_slice(), &want[..]);
+            assert_eq!(aad.packed(), &c.packed()[..]);
+        }
+    }
+
+    proptest::proptest! {
+        /// M13: the packed context is exactly `pack` of its seven parts (length-prefixed,
+        /// format v1), for any table and field name.
+        #[test]
+        fn packed_context_is_pack_of_its_parts(table in "\\PC{0,40}", field in "\\PC{0,300}") {
+            for class in [DataClass::MyNumber, DataClass::Sensitive, DataClass::Profile] {
+                let mut c = ctx(&table, &field);
+                c.class = class;
+                let want = pack(&[
+                    b"hogo/v1/record",
+                    c.organisation.as_bytes(),
+                    c.subject.as_bytes(),
+                    c.class.id().as_bytes(),
+                    c.table.as_bytes(),
+                    c.field.as_bytes(),
+                    c.record.as_bytes(),
+                ]);
+                proptest::prop_assert_eq!(c.packed(), want);
+            }
+        }
     }
 
     /// P9: the header round-trips through encode and decode.

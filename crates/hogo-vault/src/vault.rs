@@ -13,16 +13,17 @@ use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use hogo_domain::{DataClass, Entropy, IdGen, MyNumber, OrganisationId, RecordId, SubjectId};
-use secrecy::{ExposeSecret, SecretBox};
+use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::VaultError;
 use crate::crypto::{
-    KeyMaterial, NONCE_LEN, NoncePool, commitment, pack, unwrap_key, verify_commitment, wrap_key,
+    KeyMaterial, NONCE_LEN, NoncePool, TAG_LEN, commitment, pack, unwrap_key, verify_commitment,
+    wrap_key,
 };
 use crate::envelope::{
-    self, ALG_AES_256_GCM, EnvelopeHeader, FORMAT_V1, HEADER_LEN, RecordContext,
+    self, ALG_AES_256_GCM, AadBuf, Envelope, EnvelopeHeader, FORMAT_V1, HEADER_LEN, RecordContext,
 };
 use crate::keys::{DataKeyId, KeyId, KeyProvider, KeyVersion};
 use crate::store::{
@@ -53,8 +54,9 @@ impl Default for VaultConfig {
     }
 }
 
-/// Decrypted bytes, zeroized on drop; no `Debug` of the content.
-pub struct Plaintext(SecretBox<Vec<u8>>);
+/// Decrypted bytes, zeroized on drop; no `Debug` of the content. One exact-size heap
+/// allocation (`SecretBox<[u8]>`), decrypted in place.
+pub struct Plaintext(SecretBox<[u8]>);
 
 impl Plaintext {
     /// The bytes. Every call site is a place where plaintext exists.
@@ -98,6 +100,9 @@ impl OpenedDataKey {
     }
 
     /// Seals `plaintext` for `ctx` with the given fresh nonce; returns the envelope.
+    ///
+    /// The context is packed once (on the stack) and digested once; the envelope is the
+    /// only allocation, of exact size, and is encrypted in place.
     pub fn seal(
         &self,
         ctx: &RecordContext,
@@ -105,31 +110,55 @@ impl OpenedDataKey {
         nonce: [u8; NONCE_LEN],
     ) -> Result<Vec<u8>, VaultError> {
         self.check_context(ctx)?;
-        let packed = ctx.packed();
+        let mut aad = AadBuf::for_context(ctx);
         let header = EnvelopeHeader {
             format: FORMAT_V1,
             algorithm: ALG_AES_256_GCM,
             key: self.record.id,
             key_version: self.record.version,
-            context_digest: RecordContext::digest(&packed),
+            context_digest: RecordContext::digest(aad.packed()),
             nonce,
         }
         .encode();
-        let aad = envelope::aead_aad(&header, &packed);
-        let mut out = Vec::with_capacity(HEADER_LEN + plaintext.len() + 16);
+        aad.set_header(&header);
+        let mut out = Vec::with_capacity(HEADER_LEN + plaintext.len() + TAG_LEN);
         out.extend_from_slice(&header);
         out.extend_from_slice(plaintext);
-        let tag = self
-            .cipher
-            .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut out[HEADER_LEN..]).into())
-            .map_err(|_| VaultError::SealFailed)?;
-        out.extend_from_slice(&tag);
-        Ok(out)
+        match self.cipher.encrypt_inout_detached(
+            &Nonce::from(nonce),
+            aad.as_slice(),
+            (&mut out[HEADER_LEN..]).into(),
+        ) {
+            Ok(tag) => {
+                out.extend_from_slice(&tag);
+                Ok(out)
+            }
+            Err(_) => {
+                // The buffer holds the plaintext copy: wipe it before it is freed.
+                zeroize::Zeroize::zeroize(&mut out);
+                Err(VaultError::SealFailed)
+            }
+        }
     }
 
     /// Opens an envelope sealed for `ctx`.
     pub fn open(&self, ctx: &RecordContext, bytes: &[u8]) -> Result<Plaintext, VaultError> {
-        let env = envelope::decode(bytes)?;
+        self.open_decoded(ctx, &envelope::decode(bytes)?)
+    }
+
+    /// [`OpenedDataKey::open`] of an envelope already decoded.
+    ///
+    /// The context is packed once (on the stack) and the ciphertext is decrypted in place
+    /// into its final zeroize-on-drop box. The context digest in the header is not checked
+    /// up front: a tag that verifies already proves the header and the context are the
+    /// sealed ones. Only when the tag fails is the digest computed, to tell a ciphertext
+    /// moved to another row ([`VaultError::WrongAssociatedData`]) from an altered one
+    /// ([`VaultError::EnvelopeAltered`]).
+    fn open_decoded(
+        &self,
+        ctx: &RecordContext,
+        env: &Envelope<'_>,
+    ) -> Result<Plaintext, VaultError> {
         self.check_context(ctx)?;
         if env.header.key != self.record.id {
             return Err(VaultError::WrongAssociatedData);
@@ -141,22 +170,24 @@ impl OpenedDataKey {
                 found: env.header.key_version,
             });
         }
-        let packed = ctx.packed();
-        if RecordContext::digest(&packed) != env.header.context_digest {
-            return Err(VaultError::WrongAssociatedData);
-        }
-        let aad = envelope::aead_aad(env.header_bytes, &packed);
+        let header: &[u8; HEADER_LEN] =
+            env.header_bytes.try_into().map_err(|_| VaultError::EnvelopeAltered)?;
         let tag = Tag::try_from(env.tag).map_err(|_| VaultError::EnvelopeAltered)?;
-        let mut buf = Zeroizing::new(env.ciphertext.to_vec());
-        self.cipher
-            .decrypt_inout_detached(
-                &Nonce::from(env.header.nonce),
-                &aad,
-                (&mut buf[..]).into(),
-                &tag,
-            )
-            .map_err(|_| VaultError::EnvelopeAltered)?;
-        Ok(Plaintext(SecretBox::new(Box::new(std::mem::take(&mut *buf)))))
+        let mut aad = AadBuf::for_context(ctx);
+        aad.set_header(header);
+        let mut buf: SecretBox<[u8]> = SecretBox::new(Box::from(env.ciphertext));
+        match self.cipher.decrypt_inout_detached(
+            &Nonce::from(env.header.nonce),
+            aad.as_slice(),
+            buf.expose_secret_mut().into(),
+            &tag,
+        ) {
+            Ok(()) => Ok(Plaintext(buf)),
+            Err(_) if RecordContext::digest(aad.packed()) != env.header.context_digest => {
+                Err(VaultError::WrongAssociatedData)
+            }
+            Err(_) => Err(VaultError::EnvelopeAltered),
+        }
     }
 }
 
@@ -571,7 +602,7 @@ impl<'a> Vault<'a> {
                 v.insert(self.unwrap_dek(kek, cache, rec)?)
             }
         };
-        dek.open(ctx, bytes)
+        dek.open_decoded(ctx, &env)
     }
 
     /// Opens a stored record.
@@ -1017,5 +1048,95 @@ impl<'a> Vault<'a> {
     ) -> Result<IndexTag, VaultError> {
         let root = self.index_root(store)?;
         Ok(Self::index_key(&root, org, field).tag(number))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hogo_domain::testkit::SeededEntropy;
+    use uuid::Uuid;
+
+    fn key_and_ctx(seed: u64) -> (OpenedDataKey, RecordContext) {
+        let e = SeededEntropy::new(seed);
+        let ctx = RecordContext {
+            organisation: OrganisationId::from_uuid(Uuid::from_u128(1)),
+            subject: SubjectId::from_uuid(Uuid::from_u128(2)),
+            class: DataClass::MyNumber,
+            table: "employees".into(),
+            field: "my_number".into(),
+            record: RecordId::from_uuid(Uuid::from_u128(3)),
+        };
+        let record = DataKeyRecord {
+            id: DataKeyId(Uuid::from_u128(4)),
+            version: 1,
+            organisation: ctx.organisation,
+            subject: ctx.subject,
+            class: ctx.class,
+            bucket: Bucket::Open,
+            kek: KeyId(Uuid::from_u128(5)),
+            wrapped: Vec::new(),
+            commitment: [0; 16],
+        };
+        (OpenedDataKey { record, cipher: KeyMaterial::generate(&e).cipher() }, ctx)
+    }
+
+    /// The format-v1 seal as the module docs of `envelope` specify it, written the long
+    /// way (the code before the one-packing, in-place path): `header ‖ ct ‖ tag` with
+    /// AAD `header ‖ pack(context)` and `ctx digest = SHA-256(pack(context))[..8]`.
+    fn reference_v1_seal(
+        dek: &OpenedDataKey,
+        ctx: &RecordContext,
+        pt: &[u8],
+        nonce: [u8; NONCE_LEN],
+    ) -> Vec<u8> {
+        let packed = ctx.packed();
+        let header = EnvelopeHeader {
+            format: FORMAT_V1,
+            algorithm: ALG_AES_256_GCM,
+            key: dek.record.id,
+            key_version: dek.record.version,
+            context_digest: RecordContext::digest(&packed),
+            nonce,
+        }
+        .encode();
+        let mut aad = header.to_vec();
+        aad.extend_from_slice(&packed);
+        let mut ct = pt.to_vec();
+        let tag = dek
+            .cipher
+            .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut ct[..]).into())
+            .expect("seal");
+        [&header[..], &ct, &tag].concat()
+    }
+
+    /// P9, M13: format v1 is unchanged: the fast seal writes exactly the bytes of the
+    /// reference construction, and a reference-sealed envelope opens.
+    #[test]
+    fn seal_writes_format_v1_byte_for_byte() {
+        let (dek, ctx) = key_and_ctx(40);
+        for pt in [&b""[..], b"123456789018", &[0x5a; 300]] {
+            let want = reference_v1_seal(&dek, &ctx, pt, [9; NONCE_LEN]);
+            assert_eq!(dek.seal(&ctx, pt, [9; NONCE_LEN]).expect("seal"), want);
+            assert_eq!(dek.open(&ctx, &want).expect("open").expose(), pt);
+        }
+    }
+
+    /// P9, M13: with the digest now read only after a failed tag, a moved ciphertext is
+    /// still `WrongAssociatedData`, an altered one `EnvelopeAltered`, and an altered
+    /// digest (the tag covers the header) fails too.
+    #[test]
+    fn failed_tag_is_classified_by_the_context_digest() {
+        let (dek, ctx) = key_and_ctx(41);
+        let env = dek.seal(&ctx, b"123456789018", [3; NONCE_LEN]).expect("seal");
+        let mut moved = ctx.clone();
+        moved.record = RecordId::from_uuid(Uuid::from_u128(99));
+        assert_eq!(dek.open(&moved, &env).unwrap_err(), VaultError::WrongAssociatedData);
+        let mut altered = env.clone();
+        altered[HEADER_LEN] ^= 1;
+        assert_eq!(dek.open(&ctx, &altered).unwrap_err(), VaultError::EnvelopeAltered);
+        let mut digest = env;
+        digest[22] ^= 1;
+        assert_eq!(dek.open(&ctx, &digest).unwrap_err(), VaultError::WrongAssociatedData);
     }
 }
