@@ -77,6 +77,29 @@ impl DocumentStore for SqlDocs<'_, '_> {
         .map_err(app_err)
     }
 
+    fn list_prefix(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, Error> {
+        let c = self.ctx;
+        c.scope(organisation).map_err(app_err)?;
+        // A range over the (organisation, collection, id) key: ids in [prefix, prefix + U+10FFFF).
+        let upper = format!("{prefix}\u{10FFFF}");
+        (|| {
+            let mut stmt = c.check(c.conn.prepare_cached(
+                "SELECT body FROM documents WHERE organisation = ?1 AND collection = ?2
+                 AND id >= ?3 AND id < ?4 ORDER BY id",
+            ))?;
+            let rows = c.check(
+                stmt.query_map(params![c.org_blob(), collection, prefix, upper], |r| r.get(0)),
+            )?;
+            c.check(rows.collect::<Result<Vec<String>, _>>())
+        })()
+        .map_err(app_err)
+    }
+
     fn delete(
         &mut self,
         organisation: OrganisationId,

@@ -31,6 +31,21 @@ pub trait DocumentStore {
     ) -> Result<Option<String>, Error>;
     /// Every document of a collection, ordered by id.
     fn list(&self, organisation: OrganisationId, collection: &str) -> Result<Vec<String>, Error>;
+    /// Every document of a collection whose id starts with `prefix`, ordered by id (e.g.
+    /// one subject's holdings, keyed `"{subject}:…"`). The default filters [`list`]'s
+    /// result; adapters answer it from their index.
+    ///
+    /// [`list`]: DocumentStore::list
+    fn list_prefix(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, Error> {
+        let _ = prefix;
+        self.list(organisation, collection)
+    }
+
     /// Deletes a document; returns whether it existed.
     fn delete(
         &mut self,
@@ -114,6 +129,16 @@ impl Collection {
         org: OrganisationId,
     ) -> Result<Vec<T>, Error> {
         store.list(org, self.0)?.iter().map(|t| de(t)).collect()
+    }
+
+    /// Loads the documents whose id starts with `prefix`.
+    pub fn list_prefix<T: DeserializeOwned>(
+        self,
+        store: &dyn DocumentStore,
+        org: OrganisationId,
+        prefix: &str,
+    ) -> Result<Vec<T>, Error> {
+        store.list_prefix(org, self.0, prefix)?.iter().map(|t| de(t)).collect()
     }
 
     /// Deletes the document `id`.

@@ -635,26 +635,21 @@ fn collect_one(
     for kind_id in carrying_kinds(input.affair) {
         let holding = retention_ops::new_holding(ports, org, input.subject, kind_id, today)?;
         first_holding.get_or_insert(holding.id);
-        HOLDINGS.put(tx.docs, org, &holding.id.to_string(), &holding)?;
+        HOLDINGS.put(
+            tx.docs,
+            org,
+            &retention_ops::holding_key(input.subject, holding.id),
+            &holding,
+        )?;
         for (kind, on) in retention_ops::default_filing_events(kind_id, today) {
-            let ev = hogo_retention::Event {
-                scope: hogo_retention::EventScope::Holding(holding.id),
-                kind,
-                date: on,
-            };
-            crate::docs::EVENTS.put(
-                tx.docs,
-                org,
-                &format!("{}:{}:{on}", holding.id, kind.id()),
-                &ev,
-            )?;
+            retention_ops::put_event(tx, input.subject, Some(holding.id), kind, on)?;
         }
     }
     if input.identity_copy_kept {
         let mut copy =
             retention_ops::new_holding(ports, org, input.subject, "identity_document_copy", today)?;
         copy.supports = first_holding;
-        HOLDINGS.put(tx.docs, org, &copy.id.to_string(), &copy)?;
+        HOLDINGS.put(tx.docs, org, &retention_ops::holding_key(input.subject, copy.id), &copy)?;
     }
     let e = entry(ports, actor, Action::Acquisition)
         .with_subject(input.subject)

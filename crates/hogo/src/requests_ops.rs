@@ -15,7 +15,7 @@ use hogo_requests::{
 use serde::{Deserialize, Serialize};
 
 use crate::app::{Hogo, Ports, Session, entry, log};
-use crate::docs::{EVENTS, HOLDINGS, NUMBER_RECORDS, REQUESTS, SINGLETONS, SUBJECTS};
+use crate::docs::{HOLDINGS, NUMBER_RECORDS, REQUESTS, SINGLETONS, SUBJECTS};
 use crate::numbers::{NumberRecord, open_profile};
 use crate::organisation::OrganisationSettings;
 use crate::retention_ops::new_holding;
@@ -310,13 +310,19 @@ impl<S: Store> Hogo<S> {
                         "correction_record",
                         ports.today(),
                     )?;
-                    HOLDINGS.put(tx.docs, tx.organisation, &h.id.to_string(), &h)?;
-                    let e = hogo_retention::Event {
-                        scope: hogo_retention::EventScope::Holding(h.id),
-                        kind: hogo_retention::EventKind::Corrected,
-                        date: record.date,
-                    };
-                    EVENTS.put(tx.docs, tx.organisation, &format!("{}:corrected", h.id), &e)?;
+                    HOLDINGS.put(
+                        tx.docs,
+                        tx.organisation,
+                        &crate::retention_ops::holding_key(subject, h.id),
+                        &h,
+                    )?;
+                    crate::retention_ops::put_event(
+                        tx,
+                        subject,
+                        Some(h.id),
+                        hogo_retention::EventKind::Corrected,
+                        record.date,
+                    )?;
                 }
             }
             stored.request = next.clone();

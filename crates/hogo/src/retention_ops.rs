@@ -65,6 +65,42 @@ pub(crate) fn default_filing_events(
     }
 }
 
+/// The document id of a holding: keyed by subject so one subject's holdings are one
+/// prefix range.
+pub(crate) fn holding_key(subject: SubjectId, holding: HoldingId) -> String {
+    format!("{subject}:{holding}")
+}
+
+/// The document id of a retention event (of the subject, or of one of its holdings).
+pub(crate) fn event_key(
+    subject: SubjectId,
+    holding: Option<HoldingId>,
+    kind: EventKind,
+    on: NaiveDate,
+) -> String {
+    match holding {
+        Some(h) => format!("{subject}:{h}:{}:{on}", kind.id()),
+        None => format!("{subject}:subject:{}:{on}", kind.id()),
+    }
+}
+
+/// Stores a retention event.
+pub(crate) fn put_event(
+    tx: &mut Tx<'_>,
+    subject: SubjectId,
+    holding: Option<HoldingId>,
+    kind: EventKind,
+    on: NaiveDate,
+) -> Result<(), Error> {
+    let scope = holding.map_or(EventScope::Subject(subject), EventScope::Holding);
+    EVENTS.put(
+        tx.docs,
+        tx.organisation,
+        &event_key(subject, holding, kind, on),
+        &Event { scope, kind, date: on },
+    )
+}
+
 /// Everything retention plans over, loaded from the transaction.
 pub(crate) struct RetentionState {
     pub(crate) schedule: Schedule,
@@ -89,6 +125,25 @@ impl RetentionState {
                 .map(|h| h.into_hold(org))
                 .collect::<Result<_, _>>()?,
             needs: NEEDS.list(&*tx.docs, org)?,
+        })
+    }
+
+    /// The state of one subject only (its holdings, events and needs; every hold).
+    pub(crate) fn load_subject(tx: &Tx<'_>, subject: SubjectId) -> Result<Self, Error> {
+        let org = tx.organisation;
+        let config: RetentionConfig =
+            SINGLETONS.get(&*tx.docs, org, RETENTION_CONFIG)?.unwrap_or_default();
+        let prefix = format!("{subject}:");
+        Ok(Self {
+            schedule: Schedule::configure(&config)?,
+            holdings: HOLDINGS.list_prefix(&*tx.docs, org, &prefix)?,
+            events: EVENTS.list_prefix(&*tx.docs, org, &prefix)?,
+            holds: HOLDS
+                .list::<StoredHold>(&*tx.docs, org)?
+                .into_iter()
+                .map(|h| h.into_hold(org))
+                .collect::<Result<_, _>>()?,
+            needs: NEEDS.list_prefix(&*tx.docs, org, &prefix)?,
         })
     }
 
@@ -120,7 +175,7 @@ pub(crate) fn rebucket_subject(
     tx: &mut Tx<'_>,
     subject: SubjectId,
 ) -> Result<(), Error> {
-    let state = RetentionState::load(tx)?;
+    let state = RetentionState::load_subject(tx, subject)?;
     let plan = state.plan(ports.today());
     let org = tx.organisation;
     let mut moves = Vec::new();
@@ -307,8 +362,7 @@ impl<S: Store> Hogo<S> {
             record.events.push(SubjectEvent { kind, on, recorded_at: ports.now() });
             SUBJECTS.put(tx.docs, org, &subject.to_string(), &record)?;
             if let Some(ek) = event_kind_of(kind) {
-                let ev = Event { scope: EventScope::Subject(subject), kind: ek, date: on };
-                EVENTS.put(tx.docs, org, &format!("{subject}:{}:{on}", ek.id()), &ev)?;
+                put_event(tx, subject, None, ek, on)?;
             }
             let mut moved = vec![subject];
             if matches!(kind, SubjectEventKind::Retired | SubjectEventKind::ContractEnded) {
@@ -330,8 +384,7 @@ impl<S: Store> Hogo<S> {
                 // A 被扶養者 loses that status with the insured's 資格喪失.
                 if kind == SubjectEventKind::Retired {
                     for d in &dependants {
-                        let ev = Event { scope: EventScope::Subject(*d), kind: EventKind::QualificationLost, date: on };
-                        EVENTS.put(tx.docs, org, &format!("{d}:{}:{on}", EventKind::QualificationLost.id()), &ev)?;
+                        put_event(tx, *d, None, EventKind::QualificationLost, on)?;
                     }
                 }
                 moved.extend(dependants);
@@ -379,15 +432,15 @@ impl<S: Store> Hogo<S> {
                 &number_ctx(actor, tx)?.subject(&record.subject.kind),
                 &Operation::ManageSubject,
             )?;
-            let holdings: Vec<Holding> = HOLDINGS.list(&*tx.docs, org)?;
+            let holdings: Vec<Holding> =
+                HOLDINGS.list_prefix(&*tx.docs, org, &format!("{subject}:"))?;
             let targets: Vec<HoldingId> = holdings
                 .iter()
                 .filter(|h| h.subject == subject && h.kind == kind)
                 .map(|h| h.id)
                 .collect();
             for h in &targets {
-                let ev = Event { scope: EventScope::Holding(*h), kind: event, date: on };
-                EVENTS.put(tx.docs, org, &format!("{h}:{}:{on}", event.id()), &ev)?;
+                put_event(tx, subject, Some(*h), event, on)?;
             }
             let e = entry(ports, actor, Action::DisposalScheduled)
                 .with_subject(subject)
@@ -429,10 +482,9 @@ impl<S: Store> Hogo<S> {
                 &Operation::ManageSubject,
             )?;
             let holding = new_holding(ports, org, subject, kind_id, created)?;
-            HOLDINGS.put(tx.docs, org, &holding.id.to_string(), &holding)?;
+            HOLDINGS.put(tx.docs, org, &holding_key(subject, holding.id), &holding)?;
             for (k, d) in events {
-                let ev = Event { scope: EventScope::Holding(holding.id), kind: *k, date: *d };
-                EVENTS.put(tx.docs, org, &format!("{}:{}:{d}", holding.id, k.id()), &ev)?;
+                put_event(tx, subject, Some(holding.id), *k, *d)?;
             }
             let e = entry(ports, actor, Action::Acquisition)
                 .with_subject(subject)
@@ -636,7 +688,7 @@ fn dispose(
     for h in &holdings {
         let rule = state.schedule.rule(h.kind);
         let basis = rule.citation.to_string();
-        HOLDINGS.delete(tx.docs, org, &h.holding.to_string())?;
+        HOLDINGS.delete(tx.docs, org, &holding_key(h.subject, h.holding))?;
         let e = entry(ports, actor, Action::Disposal)
             .with_subject(h.subject)
             .with_object(ObjectRef::Holding(h.holding))
