@@ -97,7 +97,7 @@ fn ci() -> bool {
     let fuzz = root().join("fuzz/Cargo.toml");
     if fuzz.exists() {
         let mut f = cargo();
-        f.args(["check", "--manifest-path"]).arg(&fuzz).arg("--bins");
+        f.args(["check", "--locked", "--manifest-path"]).arg(&fuzz).arg("--bins");
         if !step("fuzz targets compile", f) {
             return false;
         }
