@@ -2,17 +2,14 @@
 //! a ledger entry. The policy reads active consents when deciding provisions and uses.
 
 use chrono::{DateTime, Utc};
-use hogo_domain::policy::{Context, Operation, decide};
 use hogo_domain::{Consent, ConsentId, ConsentMethod, ConsentScope, RuleId, SubjectId};
 use hogo_ledger::{Action, ObjectRef};
 
 use crate::Error;
 use crate::app::{Hogo, Session, entry, log};
-use crate::docs::{CONSENTS, SUBJECTS};
+use crate::docs::CONSENTS;
 use crate::error::invalid;
-use crate::setup::settings;
 use crate::store::Store;
-use crate::subjects::SubjectRecord;
 
 impl<S: Store> Hogo<S> {
     /// Records a consent given on `given_at` (not in the future).
@@ -41,14 +38,7 @@ impl<S: Store> Hogo<S> {
                     "a future time cannot be recorded",
                 ));
             }
-            let st = settings(tx)?;
-            let rec: SubjectRecord = SUBJECTS
-                .get(&*tx.docs, tx.organisation, &subject.to_string())?
-                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
-            decide(
-                &Context::new(actor, st.affairs).subject(&rec.subject.kind),
-                &Operation::ManageSubject,
-            )?;
+            crate::numbers::managed_subject(tx, actor, subject)?;
             let id = ConsentId::from_uuid(ports.ids.new_uuid());
             let consent = Consent {
                 id,
@@ -74,17 +64,10 @@ impl<S: Store> Hogo<S> {
     /// Records the withdrawal of a consent (e.g. the mail magazine, P1 ⑸).
     pub fn withdraw_consent(&self, session: &Session, consent: ConsentId) -> Result<(), Error> {
         self.with_session(session, Action::ConsentWithdrawn, &mut |ports, actor, tx| {
-            let st = settings(tx)?;
             let mut c: Consent = CONSENTS
                 .get(&*tx.docs, tx.organisation, &consent.to_string())?
                 .ok_or_else(|| Error::NotFound { what: format!("consent {consent}") })?;
-            let rec: SubjectRecord = SUBJECTS
-                .get(&*tx.docs, tx.organisation, &c.subject.to_string())?
-                .ok_or_else(|| Error::NotFound { what: format!("subject {}", c.subject) })?;
-            decide(
-                &Context::new(actor, st.affairs).subject(&rec.subject.kind),
-                &Operation::ManageSubject,
-            )?;
+            crate::numbers::managed_subject(tx, actor, c.subject)?;
             if c.withdrawn_at.is_some() {
                 return Err(Error::Conflict {
                     rule: RuleId::P1,

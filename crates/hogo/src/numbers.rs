@@ -130,6 +130,19 @@ fn subject_record(tx: &Tx<'_>, id: SubjectId) -> Result<SubjectRecord, Error> {
         .ok_or_else(|| Error::NotFound { what: format!("subject {id}") })
 }
 
+/// Loads a subject and checks that the actor may manage it (M3 for number subjects, P5
+/// for job seekers).
+pub(crate) fn managed_subject(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    id: SubjectId,
+) -> Result<SubjectRecord, Error> {
+    let record = subject_record(tx, id)?;
+    let st = settings(tx)?;
+    decide(&ctx(actor, &st, Some(&record.subject.kind)), &Operation::ManageSubject)?;
+    Ok(record)
+}
+
 pub(crate) fn number_record(tx: &Tx<'_>, id: SubjectId) -> Result<Option<NumberRecord>, Error> {
     NUMBER_RECORDS.get(&*tx.docs, tx.organisation, &id.to_string())
 }

@@ -425,13 +425,7 @@ impl<S: Store> Hogo<S> {
                 invalid("kind", RuleId::M9, "文書の種類が不明です", "unknown document kind")
             })?;
             let org = tx.organisation;
-            let record: SubjectRecord = SUBJECTS
-                .get(&*tx.docs, org, &subject.to_string())?
-                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
-            decide(
-                &number_ctx(actor, tx)?.subject(&record.subject.kind),
-                &Operation::ManageSubject,
-            )?;
+            crate::numbers::managed_subject(tx, actor, subject)?;
             let holdings: Vec<Holding> =
                 HOLDINGS.list_prefix(&*tx.docs, org, &format!("{subject}:"))?;
             let targets: Vec<HoldingId> = holdings
@@ -474,13 +468,7 @@ impl<S: Store> Hogo<S> {
                 ));
             }
             let org = tx.organisation;
-            let record: SubjectRecord = SUBJECTS
-                .get(&*tx.docs, org, &subject.to_string())?
-                .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
-            decide(
-                &number_ctx(actor, tx)?.subject(&record.subject.kind),
-                &Operation::ManageSubject,
-            )?;
+            crate::numbers::managed_subject(tx, actor, subject)?;
             let holding = new_holding(ports, org, subject, kind_id, created)?;
             HOLDINGS.put(tx.docs, org, &holding_key(subject, holding.id), &holding)?;
             for (k, d) in events {

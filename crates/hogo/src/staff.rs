@@ -35,6 +35,22 @@ pub struct Nomination {
     pub at: DateTime<Utc>,
 }
 
+/// A number-handling role needs the manager's nomination of that login (Art. 5); the
+/// nomination is used up by the grant.
+fn consume_nomination(tx: &mut crate::store::Tx<'_>, login: &str, role: Role) -> Result<(), Error> {
+    let nominated: Option<Nomination> = NOMINATIONS.get(&*tx.docs, tx.organisation, login)?;
+    if nominated.is_none_or(|n| n.role != role) {
+        return Err(Error::Refused(hogo_domain::Refusal {
+            rule: RuleId::M3,
+            code: hogo_domain::RefusalCode::RoleNotAllowed,
+            message_ja: "個人番号を扱う役割は、事務取扱責任者が指名した者にのみ付与できます（規程5条）".into(),
+            message_en: "a number-handling role can be given only to someone the number manager named (Art. 5)".into(),
+        }));
+    }
+    NOMINATIONS.delete(tx.docs, tx.organisation, login)?;
+    Ok(())
+}
+
 impl<S: Store> Hogo<S> {
     /// The 事務取扱責任者 names a person for a number-handling role (Art. 5: named clerks).
     pub fn nominate_staff(&self, session: &Session, login: &str, role: Role) -> Result<(), Error> {
@@ -76,22 +92,17 @@ impl<S: Store> Hogo<S> {
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             let login = account.login.trim().to_lowercase();
             if grant.role.handles_numbers() {
-                let nominated: Option<Nomination> = NOMINATIONS.get(&*tx.docs, tx.organisation, &login)?;
-                if nominated.is_none_or(|n| n.role != grant.role) {
-                    return Err(Error::Refused(hogo_domain::Refusal {
-                        rule: RuleId::M3,
-                        code: hogo_domain::RefusalCode::RoleNotAllowed,
-                        message_ja: "個人番号を扱う役割は、事務取扱責任者が指名した者にのみ付与できます（規程5条）".into(),
-                        message_en: "a number-handling role can be given only to someone the number manager named (Art. 5)".into(),
-                    }));
-                }
-                NOMINATIONS.delete(tx.docs, tx.organisation, &login)?;
+                consume_nomination(tx, &login, grant.role)?;
             }
             let out = hogo_auth::create_account(
                 tx.auth,
                 ports.auth,
                 actor,
-                AccountSpec { login: &account.login, display_name: &account.display_name, password: &account.password },
+                AccountSpec {
+                    login: &account.login,
+                    display_name: &account.display_name,
+                    password: &account.password,
+                },
                 grant,
                 ports.ids,
                 ports.entropy,
@@ -121,18 +132,10 @@ impl<S: Store> Hogo<S> {
                     .map_err(|e| Error::Storage(e.to_string()))?
                     .map(|a| a.login.as_str().to_owned())
                     .ok_or_else(|| Error::NotFound { what: format!("account {account}") })?;
-                let nominated: Option<Nomination> = NOMINATIONS.get(&*tx.docs, tx.organisation, &login)?;
-                if nominated.is_none_or(|n| n.role != grant.role) {
-                    return Err(Error::Refused(hogo_domain::Refusal {
-                        rule: RuleId::M3,
-                        code: hogo_domain::RefusalCode::RoleNotAllowed,
-                        message_ja: "個人番号を扱う役割は、事務取扱責任者が指名した者にのみ付与できます（規程5条）".into(),
-                        message_en: "a number-handling role can be given only to someone the number manager named (Art. 5)".into(),
-                    }));
-                }
-                NOMINATIONS.delete(tx.docs, tx.organisation, &login)?;
+                consume_nomination(tx, &login, grant.role)?;
             }
-            let out = hogo_auth::grant_membership(tx.auth, actor, account, grant, ports.now()).map_err(|f| Error::Auth(f.error))?;
+            let out = hogo_auth::grant_membership(tx.auth, actor, account, grant, ports.now())
+                .map_err(|f| Error::Auth(f.error))?;
             log(tx, ports, auth_entries(tx.organisation, &out.events)?)?;
             Ok(out.value)
         })
