@@ -291,3 +291,29 @@ fn job_seeker_provision_needs_consent_to_that_employer() {
     app.provide_personal_data(&staff, seeker, to("株式会社アクメ")).unwrap();
     assert!(app.provide_personal_data(&staff, seeker, to("別の会社")).is_err());
 }
+
+/// M5 ⑥, P10: a wrong password is refused with its typed error and recorded as a failed
+/// sign-in, and a revoked session is refused and recorded too — without any secret.
+#[test]
+fn failed_sign_ins_and_refused_sessions_are_logged() {
+    let (app, _clock, manager, admin, _s) = setup();
+    let org = manager.organisation();
+    let entries = |app: &App| app.store().snapshot().ledger.entries_mut(org).unwrap().clone();
+    let before = entries(&app).len();
+    let err = app
+        .sign_in(org, "manager", &SecretString::from("wrong password!!"), None, "t")
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth(hogo_auth::AuthError::InvalidCredentials)), "{err:?}");
+    let after = entries(&app);
+    assert_eq!(after.len(), before + 1);
+    assert_eq!(after.last().unwrap().entry.action, hogo_ledger::Action::SignInFailed);
+    let me = app.whoami(&manager).unwrap();
+    app.revoke_sessions(&admin, me.staff).unwrap();
+    let before = entries(&app).len();
+    let err = app.whoami(&manager).unwrap_err();
+    assert!(matches!(err, Error::Auth(hogo_auth::AuthError::SessionRevoked)), "{err:?}");
+    let after = entries(&app);
+    assert_eq!(after.len(), before + 1, "the refused session is recorded");
+    let text = format!("{:?}", after.last().unwrap());
+    assert!(!text.contains(TEST_PASSWORD) && !text.contains("wrong password"));
+}
