@@ -2,53 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::demo::Env;
-
-pub(crate) fn init(env: &Env, lang: &str) {
-    env.hogo()
-        .arg("--db")
-        .arg(env.db())
-        .args([
-            "--lang",
-            lang,
-            "init",
-            "--name",
-            "株式会社テスト",
-            "--address",
-            "東京都千代田区1-1",
-            "--representative",
-            "代表取締役 テスト",
-            "--manager-name",
-            "山田 花子",
-            "--department",
-            "総務部",
-            "--controlled-area",
-            "サーバ室",
-            "--handling-area",
-            "総務部",
-            "--login",
-            "manager",
-        ])
-        .write_stdin("a long enough password\n")
-        .assert()
-        .success();
-}
-
-pub(crate) fn fresh() -> Env {
-    let env = Env::new();
-    std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
-    env
-}
-
-pub(crate) fn login(env: &Env) {
-    env.hogo()
-        .arg("--db")
-        .arg(env.db())
-        .args(["login", "--login", "manager"])
-        .write_stdin("a long enough password\n")
-        .assert()
-        .success();
-}
+use crate::common::{Env, fresh, init, login};
 
 /// P10, M13 (issue 9): init → login → whoami → logout → whoami refused; the session
 /// token lives in a 0600 file outside the database folder.

@@ -2,34 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use hogo_domain::my_number::find_my_number_like;
 use hogo_domain::testkit::synthetic_number;
 
+use crate::common::Env;
+
 /// The seeds `hogo demo` uses (src/demo.rs `SEEDS`).
 const SEEDS: [u64; 6] = [9001, 9002, 9003, 9004, 9005, 9006];
-
-pub(crate) struct Env {
-    pub(crate) dir: tempfile::TempDir,
-}
-
-impl Env {
-    pub(crate) fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
-    }
-    pub(crate) fn db(&self) -> PathBuf {
-        self.dir.path().join("db").join("demo.sqlite")
-    }
-    pub(crate) fn hogo(&self) -> Command {
-        let mut c = Command::cargo_bin("hogo").unwrap();
-        c.env_remove("LANG")
-            .env_remove("HOGO_DB")
-            .env_remove("HOGO_PASSPHRASE")
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("XDG_STATE_HOME", self.dir.path().join("state"));
-        c
-    }
-}
 
 fn files_under(p: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(p).unwrap() {

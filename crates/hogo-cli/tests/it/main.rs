@@ -4,5 +4,9 @@
 
 mod check;
 mod commands;
+mod common;
 mod demo;
+mod ledger;
 mod requests;
+mod retention;
+mod staff;

@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 use hogo_domain::testkit::synthetic_number;
 use predicates::prelude::*;
 
-use crate::commands::{fresh, init, login};
-use crate::demo::Env;
+use crate::common::{Env, fresh, init, json, login, run, stderr, stdout};
 
 /// The ```json blocks of the README: [0] 本人 by post, [1] 代理人 (correction + stop).
 fn readme_forms() -> Vec<String> {
@@ -27,22 +26,6 @@ fn jst_today() -> NaiveDate {
 
 fn days_ago(n: u64) -> String {
     (jst_today() - chrono::Days::new(n)).to_string()
-}
-
-fn run<const N: usize>(env: &Env, args: [&str; N]) -> Assert {
-    env.hogo().arg("--db").arg(env.db()).args(args).assert()
-}
-
-fn stdout(a: &Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr(a: &Assert) -> String {
-    String::from_utf8(a.get_output().stderr.clone()).unwrap()
-}
-
-fn json(a: &Assert) -> serde_json::Value {
-    serde_json::from_slice(&a.get_output().stdout).unwrap()
 }
 
 fn write(env: &Env, name: &str, text: &str) -> PathBuf {
