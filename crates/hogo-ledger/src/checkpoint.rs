@@ -128,8 +128,9 @@ impl VerifierKey {
     /// [`LedgerError::Decode`] for field `vkey`.
     pub fn parse_vkey(text: &str) -> Result<Self, LedgerError> {
         let bad = |reason| LedgerError::Decode { field: "vkey", reason };
-        let mut parts = text.rsplitn(3, '+');
-        let (Some(b64), Some(hex), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        // Split from the left: the name never contains '+', the base64 key may.
+        let mut parts = text.splitn(3, '+');
+        let (Some(name), Some(hex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad("expected name+keyid+key"));
         };
         let raw = B64.decode(b64).map_err(|_| bad("key is not base64"))?;
@@ -339,5 +340,21 @@ mod tests {
         assert_eq!(VerifierKey::parse_vkey(&k.to_vkey()).unwrap(), k);
         let bad = k.to_vkey().replacen('+', "+00", 1);
         assert!(VerifierKey::parse_vkey(&bad).is_err());
+    }
+
+    /// M5: every key round-trips, also when its base64 contains '+' (about half of random
+    /// keys do; splitting from the right used to break them).
+    #[test]
+    fn vkey_round_trips_for_keys_whose_base64_has_a_plus() {
+        let mut with_plus = 0;
+        for seed in 0..64u8 {
+            let k = signer("hogo-01a2", seed).verifier_key();
+            let text = k.to_vkey();
+            if text.splitn(3, '+').nth(2).is_some_and(|b| b.contains('+')) {
+                with_plus += 1;
+            }
+            assert_eq!(VerifierKey::parse_vkey(&text).unwrap(), k, "{text}");
+        }
+        assert!(with_plus > 0, "the sample must contain keys with '+' in their base64");
     }
 }
