@@ -563,7 +563,13 @@ impl<S: Store> Hogo<S> {
             let approval = DisposalApproval {
                 on: today,
                 by: actor.staff,
-                holdings: plan.awaiting_approval().map(|h| h.holding).collect(),
+                // With the organisation's switch on, the whole batch needs approval
+                // (doc 000 §11); otherwise only the kinds configured for review.
+                holdings: if settings(tx)?.disposal_approval_required {
+                    plan.due().map(|h| h.holding).collect()
+                } else {
+                    plan.awaiting_approval().map(|h| h.holding).collect()
+                },
                 numbers: plan.numbers_due().map(|n| n.subject).collect(),
             };
             let count = approval.holdings.len() + approval.numbers.len();
@@ -629,22 +635,33 @@ fn dispose(
         DISPOSAL_APPROVALS.get(&*tx.docs, org, &today.to_string())?;
     let approved_holding =
         |h: &HoldingId| approval.as_ref().is_some_and(|a| a.holdings.contains(h));
+    // The organisation's switch puts the whole batch under approval (doc 000 §11, M11);
+    // otherwise only the kinds whose review mode asks for it.
+    let all_need_approval = settings(tx)?.disposal_approval_required;
     let number_needs_approval = |s: &SubjectId| {
-        plan.numbers.iter().any(|n| {
-            n.subject == *s
-                && matches!(
-                    n.status,
-                    hogo_retention::NumberStatus::Due {
-                        review: hogo_retention::ReviewMode::ManagerApproval,
-                        ..
-                    }
-                )
-        })
+        all_need_approval
+            || plan.numbers.iter().any(|n| {
+                n.subject == *s
+                    && matches!(
+                        n.status,
+                        hogo_retention::NumberStatus::Due {
+                            review: hogo_retention::ReviewMode::ManagerApproval,
+                            ..
+                        }
+                    )
+            })
     };
-    let holdings: Vec<_> = plan
-        .automatic()
-        .chain(plan.awaiting_approval().filter(|h| approved_holding(&h.holding)))
-        .collect();
+    let holding_ok = |h: &&hogo_retention::HoldingPlan| {
+        let review = matches!(
+            h.status,
+            hogo_retention::HoldingStatus::Due {
+                review: hogo_retention::ReviewMode::ManagerApproval,
+                ..
+            }
+        );
+        !(all_need_approval || review) || approved_holding(&h.holding)
+    };
+    let holdings: Vec<_> = plan.due().filter(holding_ok).collect();
     let numbers: Vec<_> = plan
         .numbers_due()
         .filter(|n| {
@@ -652,9 +669,7 @@ fn dispose(
                 || approval.as_ref().is_some_and(|a| a.numbers.contains(&n.subject))
         })
         .collect();
-    let awaiting = plan.awaiting_approval().filter(|h| !approved_holding(&h.holding)).count()
-        + plan.numbers_due().count()
-        - numbers.len();
+    let awaiting = plan.due().count() - holdings.len() + plan.numbers_due().count() - numbers.len();
     let held = plan.held().count();
     let mut report = DisposalReport {
         today,

@@ -57,8 +57,12 @@ fn sign_in(
 }
 
 fn world(use_approval: bool) -> World {
+    world_with(use_approval, false)
+}
+
+fn world_with(use_approval: bool, disposal_approval: bool) -> World {
     let (app, clock) = app(date(2025, 4, 1));
-    let init = app.init(init_input(employer(use_approval, false))).unwrap();
+    let init = app.init(init_input(employer(use_approval, disposal_approval))).unwrap();
     let org = init.organisation;
     let manager = sign_in(&app, org, "manager");
     let admin = sign_in(&app, org, "admin");
@@ -372,4 +376,31 @@ fn completion_and_dependants_follow_the_employee() {
     // Two years after 完結 (健保則34条) the numbers are due; not a day before.
     let early = w.app.plan(&w.manager, date(2027, 5, 25)).unwrap();
     assert!(early.numbers_due().next().is_none());
+}
+
+/// M11, P11 (doc 000 §11): with the organisation's approval switch on, nothing is disposed
+/// of until the manager approves today's batch; the certificate names the approver.
+#[test]
+fn disposal_waits_for_the_managers_approval_when_required() {
+    let mut w = world_with(false, true);
+    let a = hire(&w, "承認", 41);
+    w.clock.advance(Duration::days(30));
+    w.sign_in_again();
+    w.app.record_event(&w.clerk, a, SubjectEventKind::Retired, date(2025, 4, 30)).unwrap();
+    w.clock.set(chrono::TimeZone::from_utc_datetime(
+        &chrono::Utc,
+        &date(2035, 2, 1).and_hms_opt(0, 0, 0).unwrap(),
+    ));
+    w.sign_in_again();
+    let waiting = w.app.run_disposal(&w.clerk, false).unwrap();
+    assert!(waiting.numbers.is_empty() && waiting.holdings.is_empty(), "{waiting:?}");
+    assert!(waiting.awaiting_approval > 0);
+    let err = w.app.approve_disposal(&w.clerk).unwrap_err();
+    assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M11));
+    w.app.approve_disposal(&w.manager).unwrap();
+    let done = w.app.run_disposal(&w.clerk, false).unwrap();
+    assert_eq!(done.numbers, vec![a]);
+    let cert = w.app.certificate(&w.manager, &done.certificates[0]).unwrap();
+    let manager = w.app.whoami(&w.manager).unwrap().staff;
+    assert_eq!(cert.approved_by, Some(manager));
 }
