@@ -69,6 +69,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-retention",
             "hogo-requests",
             "hogo-auth",
+            "hogo-governance",
             "hogo-sqlite",
             "hogo-postgres",
         ],
