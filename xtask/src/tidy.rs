@@ -6,8 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Core crates: no adapter, no clock, no OS randomness, no I/O.
-pub(crate) const CORE: &[&str] =
-    &["hogo-domain", "hogo-vault", "hogo-ledger", "hogo-retention", "hogo-requests", "hogo"];
+pub(crate) const CORE: &[&str] = &[
+    "hogo-domain",
+    "hogo-vault",
+    "hogo-ledger",
+    "hogo-retention",
+    "hogo-requests",
+    "hogo-auth",
+    "hogo-governance",
+    "hogo",
+];
 
 /// Adapters and front ends: may depend on the core, never the reverse.
 pub(crate) const ADAPTERS: &[&str] = &["hogo-sqlite", "hogo-postgres", "hogo-cli", "hogo-server"];
@@ -41,9 +49,8 @@ pub(crate) const MAX_RUST_VERSION: (u64, u64) = (1, 95);
 pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
     match krate {
         "hogo-domain" => &[],
-        "hogo-vault" | "hogo-ledger" | "hogo-retention" | "hogo-requests" | "hogo-auth" => {
-            &["hogo-domain"]
-        }
+        "hogo-vault" | "hogo-ledger" | "hogo-retention" | "hogo-requests" | "hogo-auth"
+        | "hogo-governance" => &["hogo-domain"],
         "hogo" => &[
             "hogo-domain",
             "hogo-vault",
@@ -51,6 +58,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-retention",
             "hogo-requests",
             "hogo-auth",
+            "hogo-governance",
         ],
         "hogo-sqlite" | "hogo-postgres" => &[
             "hogo",
@@ -60,6 +68,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-retention",
             "hogo-requests",
             "hogo-auth",
+            "hogo-governance",
         ],
         "hogo-cli" | "hogo-server" => &[
             "hogo",
