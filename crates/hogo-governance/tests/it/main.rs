@@ -1,0 +1,5 @@
+//! Integration tests of hogo-governance, one module per rule area.
+#![allow(clippy::unwrap_used)]
+
+mod deadline;
+mod holiday;
