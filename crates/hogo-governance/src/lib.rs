@@ -22,6 +22,7 @@
 pub mod deadline;
 pub mod error;
 pub mod holiday;
+pub mod incident;
 pub mod text;
 
 pub use error::GovernanceError;

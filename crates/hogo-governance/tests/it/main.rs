@@ -3,3 +3,4 @@
 
 mod deadline;
 mod holiday;
+mod incident;
