@@ -19,9 +19,11 @@
 //! assert_eq!(d.final_due, NaiveDate::from_ymd_opt(2025, 11, 10).unwrap());
 //! ```
 
+pub mod contractor;
 pub mod deadline;
 pub mod error;
 pub mod holiday;
+pub mod ids;
 pub mod incident;
 pub mod text;
 

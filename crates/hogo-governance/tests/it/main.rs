@@ -1,6 +1,7 @@
 //! Integration tests of hogo-governance, one module per rule area.
 #![allow(clippy::unwrap_used)]
 
+mod contractor;
 mod deadline;
 mod holiday;
 mod incident;
