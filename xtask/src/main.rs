@@ -3,8 +3,11 @@
 //! - `cargo xtask ci` — everything CI checks: format, clippy with `-D warnings`, every
 //!   test (nextest when installed, plus doctests), docs with `-D warnings`, the tidy
 //!   checks (ordinary tests in this crate, run with the rest), and the fuzz targets'
-//!   compilation.
+//!   compilation, and the leak scan after the tests.
 //! - `cargo xtask tidy` — only the tidy checks.
+//! - `cargo xtask leak-scan [PATH…]` — runs `hogo demo` in a throwaway folder and fails on
+//!   any synthetic or My-Number-like number in its files or output (see [`leak`]); extra
+//!   files or folders given are scanned too.
 
 #![allow(
     clippy::print_stderr,
@@ -12,6 +15,7 @@
     reason = "xtask is a command-line program: printing is its job"
 )]
 
+mod leak;
 #[cfg(test)]
 mod tidy;
 
@@ -88,6 +92,9 @@ fn ci() -> bool {
     if !tests_ok {
         return false;
     }
+    if !leak::leak_scan(cargo(), &[]) {
+        return false;
+    }
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--all-features", "--locked"])
         .env("RUSTDOCFLAGS", "-D warnings");
@@ -115,8 +122,9 @@ fn main() -> ExitCode {
             t.args(["test", "-p", "xtask", "--", "tidy"]);
             step("tidy", t)
         }
+        Some("leak-scan") => leak::leak_scan(cargo(), &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy>");
+            eprintln!("usage: cargo xtask <ci|tidy|leak-scan [PATH…]>");
             false
         }
     };
