@@ -248,3 +248,75 @@ fn notices_are_tracked_for_both_regimes() {
     let back: Incident = serde_json::from_str(&json).unwrap();
     assert_eq!(back, i);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_kind() -> impl Strategy<Value = IncidentKind> {
+        prop_oneof![
+            Just(IncidentKind::Leak),
+            Just(IncidentKind::Loss),
+            Just(IncidentKind::Damage),
+            Just(IncidentKind::ImproperUse),
+            Just(IncidentKind::ImproperProvision),
+        ]
+    }
+
+    fn build(
+        days: i64,
+        kind: IncidentKind,
+        count: u32,
+        flags: (bool, bool, bool, bool, bool, bool),
+    ) -> Incident {
+        let mut i = incident(d(2020, 1, 1) + chrono::Duration::days(days), kind);
+        i.data = DataInvolved {
+            my_number: flags.0,
+            sensitive: flags.1,
+            financial: flags.2,
+            other: true,
+        };
+        i.improper_purpose = flags.3;
+        i.viewable_by_unspecified = flags.4;
+        i.during_acquisition = flags.5;
+        i.affected = AffectedCount::Known(count);
+        i
+    }
+
+    proptest! {
+        /// M4: more people affected never makes a reportable incident unreportable, and
+        /// My Number case 4 applies exactly above 100 people.
+        #[test]
+        fn more_people_never_removes_a_report(
+            days in 0i64..3000, kind in any_kind(), count in 0u32..3000, extra in 0u32..3000,
+            flags in any::<(bool, bool, bool, bool, bool, bool)>(),
+        ) {
+            let small = build(days, kind, count, flags);
+            let big = build(days, kind, count + extra, flags);
+            let (a, b) = (small.classify().unwrap(), big.classify().unwrap());
+            prop_assert!(!a.reportable || b.reportable);
+            let case4 = a.findings.iter().any(|f| f.regime == Regime::MyNumber && f.case == 4);
+            prop_assert_eq!(case4, flags.0 && count > 100);
+        }
+
+        /// M4: every finding is reportable from the day of knowledge or later, and each
+        /// regime's 確報 is due at least 30 days (60 for the improper-purpose case) on.
+        #[test]
+        fn deadlines_never_precede_knowledge(
+            days in 0i64..3000, kind in any_kind(), count in 0u32..3000, later in 0u32..3000,
+            flags in any::<(bool, bool, bool, bool, bool, bool)>(),
+        ) {
+            let mut i = build(days, kind, count, flags);
+            i.update_count(i.known_on + chrono::Duration::days(7), AffectedCount::Known(later)).unwrap();
+            let c = i.classify().unwrap();
+            for f in &c.findings {
+                prop_assert!(f.reportable_from >= i.known_on);
+            }
+            for r in &c.deadlines {
+                let min = if c.findings.iter().any(|f| f.regime == r.regime && f.improper_purpose) { 59 } else { 29 };
+                prop_assert!((r.deadlines.final_due - i.known_on).num_days() >= min);
+                prop_assert!(r.deadlines.final_due >= r.deadlines.preliminary_to);
+            }
+        }
+    }
+}
