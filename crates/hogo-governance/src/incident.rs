@@ -383,7 +383,8 @@ pub const MY_NUMBER_THRESHOLD: u32 = 100;
 pub const APPI_THRESHOLD: u32 = 1_000;
 
 impl Incident {
-    /// A new incident with one kind, a count of zero and no data categories yet.
+    /// A new incident with one kind, suspected, a count of zero and no data categories
+    /// yet; set the public fields from what is known.
     pub fn new(
         id: IncidentId,
         organisation: OrganisationId,
