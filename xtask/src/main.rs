@@ -8,6 +8,8 @@
 //! - `cargo xtask leak-scan [PATH…]` — runs `hogo demo` in a throwaway folder and fails on
 //!   any synthetic or My-Number-like number in its files or output (see [`leak`]); extra
 //!   files or folders given are scanned too.
+//! - `cargo xtask soak [KILLS]` — the SIGKILL crash test of hogo-sqlite, release profile,
+//!   with `HOGO_CRASH_KILLS` = KILLS (default 2000); prints the kills and the time taken.
 
 #![allow(
     clippy::print_stderr,
@@ -113,6 +115,48 @@ fn ci() -> bool {
     true
 }
 
+/// The kills of `cargo xtask soak` when none are given.
+const SOAK_KILLS: u64 = 2000;
+
+/// `cargo xtask soak [KILLS]`: the crash test with many kills (release profile).
+fn soak(args: &[String]) -> bool {
+    let kills = match args.first().map(|a| a.parse::<u64>()) {
+        None => SOAK_KILLS,
+        Some(Ok(k)) if k > 0 => k,
+        Some(_) => {
+            eprintln!("usage: cargo xtask soak [KILLS]  (a positive number, default {SOAK_KILLS})");
+            return false;
+        }
+    };
+    let mut build = cargo();
+    build.args(["test", "--release", "-p", "hogo-sqlite", "--test", "it", "--no-run"]);
+    if !step("soak: build the crash test (release)", build) {
+        return false;
+    }
+    let mut t = cargo();
+    t.args([
+        "test",
+        "--release",
+        "-p",
+        "hogo-sqlite",
+        "--test",
+        "it",
+        "--",
+        "--exact",
+        "crash::sigkill_at_random_points_leaves_a_consistent_store",
+    ])
+    .env("HOGO_CRASH_KILLS", kills.to_string());
+    let started = std::time::Instant::now();
+    let ok = step(&format!("soak: {kills} SIGKILLs, store reopened and checked after each"), t);
+    let secs = started.elapsed().as_secs_f64();
+    if ok {
+        eprintln!("soak: {kills} kills, every reopen consistent, {secs:.1} s");
+    } else {
+        eprintln!("soak: FAILED after {secs:.1} s (of {kills} kills planned)");
+    }
+    ok
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ok = match args.first().map(String::as_str) {
@@ -123,8 +167,9 @@ fn main() -> ExitCode {
             step("tidy", t)
         }
         Some("leak-scan") => leak::leak_scan(cargo(), &args[1..]),
+        Some("soak") => soak(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|leak-scan [PATH…]>");
+            eprintln!("usage: cargo xtask <ci|tidy|leak-scan [PATH…]|soak [KILLS]>");
             false
         }
     };
