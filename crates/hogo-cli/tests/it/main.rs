@@ -10,3 +10,4 @@ mod ledger;
 mod requests;
 mod retention;
 mod staff;
+mod tamper;
