@@ -1,0 +1,226 @@
+//! hogo on PostgreSQL side by side with what HR systems commonly do with `pgcrypto`, in
+//! one run on one throwaway cluster (a report, not a gate):
+//!
+//! - (a) `pgp_sym_encrypt` per number (server side, batches of 1000 per statement), and
+//!   lookup by decrypt-scan (`WHERE pgp_sym_decrypt(num, key) = $1`);
+//! - (b) raw `encrypt(…, 'aes')` — unauthenticated and deterministic (equal numbers give
+//!   equal ciphertexts, so it leaks who shares a number and detects no tampering), for
+//!   context: import, and lookup by equality on an index of the ciphertext;
+//! - hogo: `collect_numbers` in batches of 1000 (validation, per-subject authenticated
+//!   encryption, blind index, holdings, one ledger entry per number, all durable), and
+//!   `find_subject_by_number` p50.
+//!
+//! `HOGO_BENCH_PG_N` sets N (default 10 000). Needs PostgreSQL with `pgcrypto`
+//! (Debian: `postgresql`, which pulls in `postgresql-contrib`'s extensions).
+//!
+//! Run: `CARGO_TARGET_DIR=/work/target-pg cargo bench -p hogo-postgres --bench pgcrypto`.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_precision_loss,
+    reason = "a benchmark report"
+)]
+
+#[path = "../tests/it/cluster.rs"]
+#[allow(dead_code, unreachable_pub, reason = "shared with the tests")]
+mod cluster;
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use hogo::numbers::{CollectNumber, NewSubject, Profile};
+use hogo::testkit_app::{TEST_PASSWORD, app_with, employer, init_input};
+use hogo_domain::testkit::synthetic_number;
+use hogo_domain::verification::{IdentityCheck, NumberCheck};
+use hogo_domain::{Affair, SubjectId, SubjectKind, Verification};
+use hogo_postgres::PostgresStore;
+use secrecy::SecretString;
+
+const BATCH: usize = 1000;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn rate(n: usize, d: Duration) -> f64 {
+    n as f64 / d.as_secs_f64()
+}
+
+fn main() {
+    let n: usize =
+        std::env::var("HOGO_BENCH_PG_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let Some(server) = cluster::server() else {
+        println!("skipped: PostgreSQL not installed");
+        return;
+    };
+    // Distinct synthetic numbers (seeds can collide; skip duplicates).
+    let mut seen = std::collections::BTreeSet::new();
+    let mut numbers = Vec::with_capacity(n);
+    let mut seed = 0u64;
+    while numbers.len() < n {
+        let m = synthetic_number(seed);
+        seed += 1;
+        if seen.insert(m.expose().to_owned()) {
+            numbers.push(m);
+        }
+    }
+    let plain: Vec<String> = numbers.iter().map(|m| m.expose().to_owned()).collect();
+    let probes: Vec<usize> = (0..5).map(|i| (i * 7919 + n / 2) % n).collect();
+
+    // ---- pgcrypto ------------------------------------------------------------------
+    let url = server.create_database("bench_pgcrypto");
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute(
+        "CREATE EXTENSION pgcrypto;
+         CREATE TABLE emp_pgp (id BIGSERIAL PRIMARY KEY, num BYTEA NOT NULL);
+         CREATE TABLE emp_aes (id BIGSERIAL PRIMARY KEY, num BYTEA NOT NULL);
+         CREATE INDEX emp_aes_num ON emp_aes (num);",
+    )
+    .expect("pgcrypto (Debian: postgresql-contrib)");
+    let key = "bench-passphrase";
+    let t = Instant::now();
+    for chunk in plain.chunks(BATCH) {
+        c.execute(
+            "INSERT INTO emp_pgp (num) SELECT pgp_sym_encrypt(x, $2) FROM unnest($1::text[]) x",
+            &[&chunk, &key],
+        )
+        .unwrap();
+    }
+    let pgp_import = t.elapsed();
+    c.batch_execute("ANALYZE emp_pgp").unwrap();
+    let scans: Vec<Duration> = probes
+        .iter()
+        .take(3)
+        .map(|&i| {
+            let t = Instant::now();
+            let rows = c
+                .query(
+                    "SELECT id FROM emp_pgp WHERE pgp_sym_decrypt(num, $2) = $1",
+                    &[&plain[i], &key],
+                )
+                .unwrap();
+            assert_eq!(rows.len(), 1);
+            t.elapsed()
+        })
+        .collect();
+    let pgp_lookup = median(scans);
+    let t = Instant::now();
+    for chunk in plain.chunks(BATCH) {
+        c.execute(
+            "INSERT INTO emp_aes (num)
+             SELECT encrypt(convert_to(x, 'UTF8'), convert_to($2, 'UTF8'), 'aes')
+             FROM unnest($1::text[]) x",
+            &[&chunk, &key],
+        )
+        .unwrap();
+    }
+    let aes_import = t.elapsed();
+    c.batch_execute("ANALYZE emp_aes").unwrap();
+    let aes_lookup = median(
+        probes
+            .iter()
+            .map(|&i| {
+                let t = Instant::now();
+                let rows = c
+                    .query(
+                        "SELECT id FROM emp_aes
+                         WHERE num = encrypt(convert_to($1, 'UTF8'), convert_to($2, 'UTF8'), 'aes')",
+                        &[&plain[i], &key],
+                    )
+                    .unwrap();
+                assert_eq!(rows.len(), 1);
+                t.elapsed()
+            })
+            .collect(),
+    );
+    drop(c);
+
+    // ---- hogo ----------------------------------------------------------------------
+    let (data, keys) = server.database_pair();
+    let store = PostgresStore::connect(&data, &keys).unwrap();
+    let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+    let init = app.init(init_input(employer(false, false))).unwrap();
+    let pw = SecretString::from(TEST_PASSWORD);
+    let session = app.sign_in(init.organisation, "manager", &pw, None, "bench").unwrap();
+    let t = Instant::now();
+    let subjects: Vec<SubjectId> = (0..n)
+        .map(|i| {
+            app.add_subject(
+                &session,
+                NewSubject {
+                    kind: SubjectKind::Employee,
+                    reference: format!("B-{i}"),
+                    same_person_as: None,
+                    profile: Profile {
+                        name: "ベンチ".into(),
+                        furigana: "ベンチ".into(),
+                        birth_date: None,
+                        address: "-".into(),
+                    },
+                },
+            )
+            .unwrap()
+        })
+        .collect();
+    let register = t.elapsed();
+    let rows: Vec<CollectNumber> = subjects
+        .iter()
+        .zip(&numbers)
+        .map(|(s, m)| CollectNumber {
+            subject: *s,
+            affair: Affair::WithholdingSlip,
+            verification: Verification::InPerson {
+                verified_by: init.manager,
+                number: NumberCheck::IndividualNumberCard,
+                identity: IdentityCheck::CoveredByCard,
+            },
+            purpose_notified: true,
+            identity_copy_kept: false,
+            number: m.clone(),
+        })
+        .collect();
+    let t = Instant::now();
+    for chunk in rows.chunks(BATCH) {
+        app.collect_numbers(&session, chunk).unwrap();
+    }
+    let collect = t.elapsed();
+    let lookups: Vec<Duration> = (0..200.min(n))
+        .map(|i| {
+            let t = Instant::now();
+            let found = app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
+            assert_eq!(found.len(), 1);
+            t.elapsed()
+        })
+        .collect();
+    let p50 = median(lookups);
+
+    println!("hogo on PostgreSQL vs pgcrypto, N = {n}, one throwaway cluster (fsync on)");
+    println!("| method | import | import rate | lookup by number |");
+    println!("|---|---|---|---|");
+    println!(
+        "| (a) pgp_sym_encrypt, lookup by decrypt-scan (median of 3) | {pgp_import:.2?} | {:.0}/s | {pgp_lookup:.2?} |",
+        rate(n, pgp_import)
+    );
+    println!(
+        "| (b) encrypt(…,'aes'), deterministic, indexed equality (median of 5) | {aes_import:.2?} | {:.0}/s | {aes_lookup:.2?} |",
+        rate(n, aes_import)
+    );
+    println!(
+        "| hogo collect_numbers (batches of {BATCH}) + find_subject_by_number p50 of 200 | {collect:.2?} | {:.0}/s | {p50:.2?} |",
+        rate(n, collect)
+    );
+    println!(
+        "| (hogo add_subject, one transaction each, not part of the import above) | {register:.2?} | {:.0}/s | – |",
+        rate(n, register)
+    );
+    println!();
+    println!(
+        "ratios: hogo import / (a) import = {:.2}×; (a) lookup / hogo lookup = {:.0}×",
+        rate(n, collect) / rate(n, pgp_import),
+        pgp_lookup.as_secs_f64() / p50.as_secs_f64()
+    );
+}

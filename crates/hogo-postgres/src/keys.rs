@@ -1,0 +1,392 @@
+//! The key database: bucket KEKs in a **separate** PostgreSQL database (its own connection
+//! string), and the [`KekStore`] handle.
+//!
+//! # Why apart
+//! Crypto-shredding a retention bucket (M11, P11) destroys its KEK. That reaches old
+//! backups only if data backups never contain the KEKs: a data backup restored next to
+//! the *current* key database cannot revive a shredded bucket, because its KEK is a
+//! tombstone there. So the KEKs (wrapped by the root key) live in their own database —
+//! ideally on another server or at least another database with its own role and its own
+//! backup schedule — reached through [`PostgresStore::connect`](crate::PostgresStore::connect)'s
+//! second connection string, and never in `pg_dump`s of the data database. Back it up on
+//! a short rotation: a key-database backup older than a shred still holds the shredded
+//! KEK. The root key (which wraps the KEKs) is a third thing, kept outside both.
+//!
+//! # Two databases, one transaction: the protocol (as in `hogo-sqlite`)
+//! PostgreSQL does not commit atomically across two databases without two-phase commit
+//! (`PREPARE TRANSACTION`, off by default), so the adapter orders its writes so that every
+//! crash leaves a safe state:
+//!
+//! 1. **Creations and updates** of a KEK (`put_bucket_kek`) are written to the key
+//!    database **at once, in their own committed transaction**, before the data
+//!    transaction commits. Rows are keyed by `(organisation, bucket, kek id)`, so a new KEK
+//!    is a new row and never overwrites the one in use; the data database's
+//!    `bucket_kek_refs` (ids only) says which row is current, inside the data transaction.
+//!    After a rollback or a crash the new row is an orphan nobody refers to: harmless.
+//! 2. **Destructions** (`destroy_bucket_kek`, and the KEK a rekey replaced) are recorded as
+//!    rows of `kek_pending_destruction` **in the data transaction**. Readers within and
+//!    after it see the KEK as destroyed at once. Right after the data commit the adapter
+//!    applies them to the key database: the material is overwritten with zeros, then
+//!    replaced by a tombstone, then `VACUUM bucket_keks` removes the dead row versions;
+//!    then the pending rows are deleted.
+//! 3. **Recovery**: a crash between the data commit and step 2 leaves pending rows behind;
+//!    [`PostgresStore::connect`](crate::PostgresStore::connect) applies them before
+//!    anything else, and readers treat them as destroyed meanwhile. Applying is
+//!    idempotent.
+//!
+//! A destroyed KEK is never revived: putting an active row for a KEK id that has a
+//! tombstone or a pending destruction is refused.
+//!
+//! PostgreSQL keeps old row versions until `VACUUM` and writes every change to its WAL, so
+//! a shredded KEK's bytes can survive in WAL segments and archived WAL of the key
+//! database until they are recycled: keep the key database's WAL archive (if any) on the
+//! same short rotation as its backups.
+
+use std::sync::{Mutex, MutexGuard};
+
+use hogo_domain::OrganisationId;
+use hogo_vault::{
+    Bucket, BucketKekRecord, KekState, KekStore, KeyId, KeyVersion, StoreError, WrappedKey,
+};
+use postgres::Client;
+
+use crate::db::{KEY_MIGRATIONS, Manager, PgError, migrate_with, target};
+use crate::tx::{Fault, TxCtx, array, col, uuid};
+
+/// A row of the key database.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum KeyRow {
+    /// The wrapped KEK.
+    Active(WrappedKey),
+    /// A tombstone.
+    Destroyed,
+}
+
+/// The key database and its one connection.
+pub(crate) struct KeyDb {
+    manager: Manager,
+    conn: Mutex<Client>,
+}
+
+impl std::fmt::Debug for KeyDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyDb")
+            .field("target", &target(self.manager.config()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeyDb {
+    /// Connects to and migrates the key database.
+    pub(crate) fn connect(manager: Manager) -> Result<Self, PgError> {
+        let mut client = manager.client().map_err(|e| PgError::KeyStore(e.to_string()))?;
+        migrate_with(&mut client, KEY_MIGRATIONS)?;
+        Ok(Self { manager, conn: Mutex::new(client) })
+    }
+
+    /// The (re)connected client: a dropped connection is reopened once.
+    fn lock(&self) -> Result<MutexGuard<'_, Client>, postgres::Error> {
+        let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if guard.is_closed() {
+            *guard = self.manager.config().connect(postgres::NoTls)?;
+        }
+        Ok(guard)
+    }
+
+    /// Where it points (never the password).
+    pub(crate) fn target(&self) -> String {
+        target(self.manager.config())
+    }
+
+    /// One row.
+    pub(crate) fn get(
+        &self,
+        org: OrganisationId,
+        bucket: Bucket,
+        kek: KeyId,
+    ) -> Result<Option<Result<KeyRow, Fault>>, postgres::Error> {
+        let mut conn = self.lock()?;
+        let row = conn.query_opt(
+            "SELECT state, root_version, wrapped FROM bucket_keks
+             WHERE organisation = $1 AND bucket = $2 AND kek = $3",
+            &[&org.as_bytes().as_slice(), &bucket.id(), &kek.0.as_bytes().as_slice()],
+        )?;
+        Ok(row.map(|r| {
+            let state: &str = col(&r, 0, "bucket KEK")?;
+            let version: Option<i64> = col(&r, 1, "bucket KEK")?;
+            let wrapped: Option<Vec<u8>> = col(&r, 2, "bucket KEK")?;
+            match (state, version, wrapped) {
+                ("destroyed", _, _) => Ok(KeyRow::Destroyed),
+                ("active", Some(v), Some(bytes)) => u32::try_from(v)
+                    .map(|v| KeyRow::Active(WrappedKey { version: KeyVersion(v), bytes }))
+                    .map_err(|_| Fault::Corrupt("bucket KEK")),
+                _ => Err(Fault::Corrupt("bucket KEK")),
+            }
+        }))
+    }
+
+    /// Writes an active KEK row in its own committed transaction. `Ok(false)` when the KEK
+    /// id has a tombstone (it is never revived).
+    pub(crate) fn put_active(
+        &self,
+        org: OrganisationId,
+        bucket: Bucket,
+        kek: KeyId,
+        wrapped: &WrappedKey,
+    ) -> Result<bool, postgres::Error> {
+        let mut conn = self.lock()?;
+        let mut tx = conn.transaction()?;
+        let (o, b, k) = (org.as_bytes().as_slice(), bucket.id(), kek.0.as_bytes().as_slice());
+        let state: Option<String> = tx
+            .query_opt(
+                "SELECT state FROM bucket_keks WHERE organisation = $1 AND bucket = $2 AND kek = $3
+                 FOR UPDATE",
+                &[&o, &b, &k],
+            )?
+            .map(|r| r.get(0));
+        if state.as_deref() == Some("destroyed") {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO bucket_keks (organisation, bucket, kek, state, root_version, wrapped)
+             VALUES ($1, $2, $3, 'active', $4, $5)
+             ON CONFLICT (organisation, bucket, kek)
+             DO UPDATE SET root_version = excluded.root_version, wrapped = excluded.wrapped
+             WHERE bucket_keks.state = 'active'",
+            &[&o, &b, &k, &i64::from(wrapped.version.0), &wrapped.bytes],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Destroys a KEK: overwrites its material with zeros, leaves a tombstone, commits,
+    /// and vacuums the table so no dead row version keeps the old bytes. Idempotent.
+    pub(crate) fn destroy(
+        &self,
+        org: OrganisationId,
+        bucket: Bucket,
+        kek: &[u8; 16],
+    ) -> Result<(), postgres::Error> {
+        let mut conn = self.lock()?;
+        let mut tx = conn.transaction()?;
+        let (o, b, k) = (org.as_bytes().as_slice(), bucket.id(), kek.as_slice());
+        tx.execute(
+            "UPDATE bucket_keks SET wrapped = decode(repeat('00', length(wrapped)), 'hex')
+             WHERE organisation = $1 AND bucket = $2 AND kek = $3 AND wrapped IS NOT NULL",
+            &[&o, &b, &k],
+        )?;
+        tx.execute(
+            "INSERT INTO bucket_keks (organisation, bucket, kek, state, destroyed_at)
+             VALUES ($1, $2, $3, 'destroyed', now())
+             ON CONFLICT (organisation, bucket, kek) DO UPDATE SET
+                 state = 'destroyed', root_version = NULL, wrapped = NULL,
+                 destroyed_at = COALESCE(bucket_keks.destroyed_at, excluded.destroyed_at)",
+            &[&o, &b, &k],
+        )?;
+        tx.commit()?;
+        // Outside a transaction block (VACUUM refuses to run inside one).
+        conn.batch_execute("VACUUM bucket_keks")?;
+        Ok(())
+    }
+
+    /// Runs `f` on the key database's connection (tests and maintenance).
+    pub(crate) fn with_client<T>(
+        &self,
+        f: impl FnOnce(&mut Client) -> T,
+    ) -> Result<T, postgres::Error> {
+        Ok(f(&mut *self.lock()?))
+    }
+}
+
+fn vault_err(f: Fault) -> StoreError {
+    match f {
+        Fault::Busy(_) => StoreError::Busy,
+        Fault::Corrupt(what) => StoreError::Corrupt { what },
+        other => StoreError::Backend { message: other.to_string() },
+    }
+}
+
+/// The bucket-KEK handle of one transaction (see the module docs for the protocol).
+pub(crate) struct PgKeks<'a, 'c> {
+    pub(crate) ctx: &'a TxCtx<'c>,
+}
+
+impl PgKeks<'_, '_> {
+    fn current_ref(&self, bucket: Bucket) -> Result<Option<[u8; 16]>, Fault> {
+        let c = self.ctx;
+        c.opt(
+            "SELECT kek FROM bucket_kek_refs WHERE organisation = $1 AND bucket = $2",
+            &[&c.org_blob(), &bucket.id()],
+        )?
+        .map(|r| array(col(&r, 0, "kek id")?, "kek id"))
+        .transpose()
+    }
+
+    fn pending(&self, bucket: Bucket, kek: &[u8; 16]) -> Result<bool, Fault> {
+        let c = self.ctx;
+        Ok(c.opt(
+            "SELECT 1 FROM kek_pending_destruction
+             WHERE organisation = $1 AND bucket = $2 AND kek = $3",
+            &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
+        )?
+        .is_some())
+    }
+
+    fn add_pending(&self, bucket: Bucket, kek: &[u8; 16]) -> Result<(), Fault> {
+        let c = self.ctx;
+        c.exec(
+            "INSERT INTO kek_pending_destruction (organisation, bucket, kek) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
+        )?;
+        c.destroyed.set(true);
+        Ok(())
+    }
+
+    fn set_ref(&self, bucket: Bucket, kek: &[u8; 16]) -> Result<(), Fault> {
+        let c = self.ctx;
+        c.exec(
+            "INSERT INTO bucket_kek_refs (organisation, bucket, kek) VALUES ($1, $2, $3)
+             ON CONFLICT (organisation, bucket) DO UPDATE SET kek = excluded.kek",
+            &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
+        )?;
+        Ok(())
+    }
+
+    fn read(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
+        let Some(kek) = self.current_ref(bucket)? else { return Ok(None) };
+        let kek_id = KeyId(uuid(&kek, "kek id")?);
+        let record =
+            |state| BucketKekRecord { organisation: self.ctx.org, bucket, kek: kek_id, state };
+        if self.pending(bucket, &kek)? {
+            return Ok(Some(record(KekState::Destroyed)));
+        }
+        let row =
+            self.ctx.keys.get(self.ctx.org, bucket, kek_id).map_err(|e| {
+                Fault::Backend(format!("key database: {}", crate::db::describe(&e)))
+            })?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(Some(record(match row? {
+                KeyRow::Active(w) => KekState::Active(w),
+                KeyRow::Destroyed => KekState::Destroyed,
+            }))),
+        }
+    }
+
+    fn put(&self, record: BucketKekRecord) -> Result<(), Fault> {
+        self.ctx.scope(record.organisation)?;
+        let bucket = record.bucket;
+        let kek = *record.kek.0.as_bytes();
+        let old = self.current_ref(bucket)?;
+        match &record.state {
+            KekState::Active(w) => {
+                if self.pending(bucket, &kek)? {
+                    return Err(revived());
+                }
+                // Step 1 of the protocol: the key database first, committed on its own.
+                let stored =
+                    self.ctx.keys.put_active(self.ctx.org, bucket, record.kek, w).map_err(|e| {
+                        Fault::Backend(format!("key database: {}", crate::db::describe(&e)))
+                    })?;
+                if !stored {
+                    return Err(revived());
+                }
+            }
+            KekState::Destroyed => self.add_pending(bucket, &kek)?,
+        }
+        self.set_ref(bucket, &kek)?;
+        if let Some(old) = old.filter(|o| *o != kek) {
+            // The KEK this one replaces (a rekey): destroyed after the data commit.
+            self.add_pending(bucket, &old)?;
+        }
+        Ok(())
+    }
+}
+
+fn revived() -> Fault {
+    Fault::Backend("bucket_kek: a destroyed KEK is never revived (M11)".into())
+}
+
+impl KekStore for PgKeks<'_, '_> {
+    fn bucket_kek(
+        &self,
+        organisation: OrganisationId,
+        bucket: Bucket,
+    ) -> Result<Option<BucketKekRecord>, StoreError> {
+        self.ctx.scope(organisation).map_err(vault_err)?;
+        self.read(bucket).map_err(vault_err)
+    }
+
+    fn put_bucket_kek(&mut self, record: BucketKekRecord) -> Result<(), StoreError> {
+        self.put(record).map_err(vault_err)
+    }
+
+    fn bucket_keks(&self) -> Result<Vec<BucketKekRecord>, StoreError> {
+        let c = self.ctx;
+        let rows = c
+            .query("SELECT bucket FROM bucket_kek_refs WHERE organisation = $1", &[&c.org_blob()])
+            .map_err(vault_err)?;
+        let mut buckets = rows
+            .iter()
+            .map(|r| {
+                col::<&str>(r, 0, "bucket id")
+                    .ok()
+                    .and_then(Bucket::from_id)
+                    .ok_or(StoreError::Corrupt { what: "bucket id" })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        buckets.sort();
+        let mut out = Vec::with_capacity(buckets.len());
+        for b in buckets {
+            if let Some(r) = self.read(b).map_err(vault_err)? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    fn destroy_bucket_kek(
+        &mut self,
+        organisation: OrganisationId,
+        bucket: Bucket,
+    ) -> Result<bool, StoreError> {
+        self.ctx.scope(organisation).map_err(vault_err)?;
+        match self.read(bucket).map_err(vault_err)? {
+            Some(BucketKekRecord { kek, state: KekState::Active(_), .. }) => {
+                self.add_pending(bucket, kek.0.as_bytes()).map_err(vault_err)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// Applies every pending destruction recorded in the data database to the key database
+/// (step 2 / 3 of the protocol); returns how many were applied. Idempotent.
+pub(crate) fn apply_pending(data: &mut Client, keys: &KeyDb) -> Result<usize, PgError> {
+    let rows = data.query(
+        "SELECT organisation, bucket, kek FROM kek_pending_destruction
+         ORDER BY organisation, bucket, kek",
+        &[],
+    )?;
+    let bad = |what: &str| PgError::KeyStore(format!("pending destruction: bad {what}"));
+    let mut n = 0;
+    for r in rows {
+        let org: &[u8] = r.try_get(0)?;
+        let bucket: &str = r.try_get(1)?;
+        let kek: &[u8] = r.try_get(2)?;
+        let o =
+            OrganisationId::from_uuid(uuid(org, "organisation").map_err(|_| bad("organisation"))?);
+        let b = Bucket::from_id(bucket).ok_or_else(|| bad("bucket id"))?;
+        let k: [u8; 16] = array(kek, "kek id").map_err(|_| bad("kek id"))?;
+        keys.destroy(o, b, &k).map_err(|e| PgError::KeyStore(crate::db::describe(&e)))?;
+        data.execute(
+            "DELETE FROM kek_pending_destruction
+             WHERE organisation = $1 AND bucket = $2 AND kek = $3",
+            &[&org, &bucket, &kek],
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}

@@ -1,0 +1,195 @@
+//! The context every handle of one transaction borrows: the open `postgres` transaction
+//! (in a `RefCell`: the ports read through `&self`), the connection's statement cache, the
+//! organisation it is scoped to, the key database, and the flags the retry loop reads
+//! after the closure returns (a handle saw a serialization failure or deadlock; the
+//! transaction recorded KEK destructions to apply after commit).
+//!
+//! Also the small codecs shared by the handles (uuids as 16-byte `BYTEA`, times as RFC 3339
+//! text) and [`Fault`], the adapter's error before it is mapped into each port's type.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use hogo_domain::OrganisationId;
+use postgres::types::{FromSql, ToSql};
+use postgres::{Row, Statement, Transaction};
+use uuid::Uuid;
+
+use crate::db::{describe, is_retryable, is_unique_violation};
+use crate::keys::KeyDb;
+
+/// Statement parameters.
+pub(crate) type Params<'p> = [&'p (dyn ToSql + Sync)];
+
+/// An adapter failure before it is mapped into a port's error type. Messages never hold
+/// row contents (see [`describe`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Serialization failure or deadlock: the transaction is retried.
+    Busy(String),
+    /// A unique key already exists.
+    Conflict(String),
+    /// A stored row does not decode.
+    Corrupt(&'static str),
+    /// Anything else (including a query for another organisation than the handle's).
+    Backend(String),
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Busy(m) => write!(f, "busy: {m}"),
+            Self::Conflict(m) => write!(f, "{m} already exists"),
+            Self::Corrupt(what) => write!(f, "stored {what} is corrupt"),
+            Self::Backend(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Everything the handles of one transaction share.
+pub(crate) struct TxCtx<'c> {
+    tx: RefCell<Transaction<'c>>,
+    statements: RefCell<&'c mut HashMap<&'static str, Statement>>,
+    /// The organisation every organisation-scoped query is limited to.
+    pub(crate) org: OrganisationId,
+    /// The bucket-KEK database.
+    pub(crate) keys: &'c KeyDb,
+    /// A handle saw 40001/40P01 during this attempt: retry it whatever the closure says.
+    pub(crate) busy: Cell<bool>,
+    /// The transaction recorded KEK destructions: apply them to the key database after commit.
+    pub(crate) destroyed: Cell<bool>,
+}
+
+impl<'c> TxCtx<'c> {
+    pub(crate) fn new(
+        tx: Transaction<'c>,
+        statements: &'c mut HashMap<&'static str, Statement>,
+        org: OrganisationId,
+        keys: &'c KeyDb,
+    ) -> Self {
+        Self {
+            tx: RefCell::new(tx),
+            statements: RefCell::new(statements),
+            org,
+            keys,
+            busy: Cell::new(false),
+            destroyed: Cell::new(false),
+        }
+    }
+
+    /// The open transaction, to commit or roll back.
+    pub(crate) fn into_transaction(self) -> Transaction<'c> {
+        self.tx.into_inner()
+    }
+
+    /// The organisation as stored (16 bytes).
+    pub(crate) fn org_blob(&self) -> &[u8] {
+        self.org.as_bytes()
+    }
+
+    fn statement(&self, sql: &'static str) -> Result<Statement, Fault> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.check(self.tx.borrow_mut().prepare(sql))?;
+        self.statements.borrow_mut().insert(sql, s.clone());
+        Ok(s)
+    }
+
+    /// Runs a (cached, prepared) query.
+    pub(crate) fn query(&self, sql: &'static str, params: &Params<'_>) -> Result<Vec<Row>, Fault> {
+        let s = self.statement(sql)?;
+        self.check(self.tx.borrow_mut().query(&s, params))
+    }
+
+    /// Runs a query expected to return at most one row.
+    pub(crate) fn opt(&self, sql: &'static str, params: &Params<'_>) -> Result<Option<Row>, Fault> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Runs a (cached, prepared) statement; returns the rows affected.
+    pub(crate) fn exec(&self, sql: &'static str, params: &Params<'_>) -> Result<u64, Fault> {
+        let s = self.statement(sql)?;
+        self.check(self.tx.borrow_mut().execute(&s, params))
+    }
+
+    /// Maps a driver result, remembering a retryable failure for the retry loop.
+    pub(crate) fn check<T>(&self, r: Result<T, postgres::Error>) -> Result<T, Fault> {
+        r.map_err(|e| self.fault(&e))
+    }
+
+    /// Classifies a driver error, remembering a retryable failure for the retry loop.
+    pub(crate) fn fault(&self, e: &postgres::Error) -> Fault {
+        if is_retryable(e) {
+            self.busy.set(true);
+            Fault::Busy(describe(e))
+        } else if is_unique_violation(e) {
+            Fault::Conflict("row".into())
+        } else {
+            Fault::Backend(describe(e))
+        }
+    }
+
+    /// Refuses a query for another organisation than the transaction's.
+    pub(crate) fn scope(&self, organisation: OrganisationId) -> Result<(), Fault> {
+        if organisation == self.org {
+            Ok(())
+        } else {
+            Err(Fault::Backend(format!(
+                "organisation scoping: this transaction is for organisation {}, not {}",
+                self.org.as_uuid(),
+                organisation.as_uuid()
+            )))
+        }
+    }
+}
+
+/// Reads column `i` of a row; a type mismatch is a corrupt row.
+pub(crate) fn col<'a, T: FromSql<'a>>(
+    row: &'a Row,
+    i: usize,
+    what: &'static str,
+) -> Result<T, Fault> {
+    row.try_get(i).map_err(|_| Fault::Corrupt(what))
+}
+
+/// A uuid from a 16-byte `BYTEA`.
+pub(crate) fn uuid(bytes: &[u8], what: &'static str) -> Result<Uuid, Fault> {
+    Uuid::from_slice(bytes).map_err(|_| Fault::Corrupt(what))
+}
+
+/// Reads a 16-byte id column.
+pub(crate) fn uuid_col(row: &Row, i: usize, what: &'static str) -> Result<Uuid, Fault> {
+    uuid(col::<&[u8]>(row, i, what)?, what)
+}
+
+/// An `i64` column from a `u64` (positions and sizes beyond `i64::MAX` saturate).
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// A `u64` from an `i64` column (negative values are corrupt).
+pub(crate) fn to_u64(v: i64, what: &'static str) -> Result<u64, Fault> {
+    u64::try_from(v).map_err(|_| Fault::Corrupt(what))
+}
+
+/// A `u32` from an `i64` column.
+pub(crate) fn to_u32(v: i64, what: &'static str) -> Result<u32, Fault> {
+    u32::try_from(v).map_err(|_| Fault::Corrupt(what))
+}
+
+/// A time as stored: RFC 3339, UTC, exact precision.
+pub(crate) fn time_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A stored time.
+pub(crate) fn parse_time(s: &str, what: &'static str) -> Result<DateTime<Utc>, Fault> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| Fault::Corrupt(what))
+}
+
+/// A fixed-size array from a `BYTEA` column.
+pub(crate) fn array<const N: usize>(v: &[u8], what: &'static str) -> Result<[u8; N], Fault> {
+    <[u8; N]>::try_from(v).map_err(|_| Fault::Corrupt(what))
+}

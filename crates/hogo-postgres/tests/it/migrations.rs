@@ -1,0 +1,65 @@
+//! Connecting, migrations and refusals.
+
+use hogo_postgres::{PgError, PostgresStore};
+
+use crate::{org, run};
+
+fn versions(url: &str) -> Vec<i64> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.query("SELECT version FROM schema_migrations ORDER BY version", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// M13: connecting to existing databases again runs no migration twice and keeps the data.
+#[test]
+fn connecting_twice_is_idempotent() {
+    let Some(server) = crate::server_or_skip() else { return };
+    let (data, keys) = server.database_pair();
+    let o = org(1);
+    let store = PostgresStore::connect(&data, &keys).unwrap();
+    run(&store, o, |tx| tx.docs.put(o, "c", "1", "{}")).unwrap();
+    drop(store);
+    let store = PostgresStore::connect(&data, &keys).unwrap();
+    assert_eq!(run(&store, o, |tx| tx.docs.list(o, "c")).unwrap(), vec!["{}"]);
+    assert_eq!(versions(&data), vec![hogo_postgres::db::schema_version()]);
+    assert_eq!(versions(&keys), vec![1]);
+}
+
+/// M13: a data or key database written by a newer schema is refused, not altered.
+#[test]
+fn newer_schema_is_refused() {
+    let Some(server) = crate::server_or_skip() else { return };
+    for which in 0..2 {
+        let (data, keys) = server.database_pair();
+        drop(PostgresStore::connect(&data, &keys).unwrap());
+        let url = if which == 0 { &data } else { &keys };
+        postgres::Client::connect(url, postgres::NoTls)
+            .unwrap()
+            .execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (99, 'future')",
+                &[],
+            )
+            .unwrap();
+        let err = PostgresStore::connect(&data, &keys).unwrap_err();
+        assert!(matches!(err, PgError::TooNew { found: 99, .. }), "{which}: {err}");
+    }
+}
+
+/// M11: the key database must be a database of its own: the data URL twice is refused,
+/// and the data database holds no table of KEK material.
+#[test]
+fn key_database_must_be_separate() {
+    let Some(server) = crate::server_or_skip() else { return };
+    let (data, keys) = server.database_pair();
+    assert!(matches!(PostgresStore::connect(&data, &data), Err(PgError::KeyStore(_))));
+    drop(PostgresStore::connect(&data, &keys).unwrap());
+    let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+    let n: i64 = c
+        .query_one("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'bucket_keks'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "no KEK table in the data database");
+}
