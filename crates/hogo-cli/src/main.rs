@@ -40,9 +40,12 @@ struct Cli {
     /// Print JSON (stable field names) instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// The database file.
+    /// The database file, or a postgres:// URL (then --key-db is required).
     #[arg(long, global = true, env = "HOGO_DB")]
     db: Option<PathBuf>,
+    /// The key database's URL when --db is a postgres:// URL (bucket KEKs, kept apart).
+    #[arg(long, global = true, env = "HOGO_KEY_DB")]
+    key_db: Option<String>,
     /// The root key file (default: outside the database folder, under $XDG_DATA_HOME/hogo/keys).
     #[arg(long, global = true, env = "HOGO_KEY_FILE")]
     key_file: Option<PathBuf>,
@@ -162,7 +165,14 @@ fn init_tracing() {
 
 fn run(cli: Cli) -> anyhow::Result<bool> {
     let lang = Lang::resolve(cli.lang);
-    let g = Global { lang, json: cli.json, db: cli.db, key_file: cli.key_file, org: cli.org };
+    let g = Global {
+        lang,
+        json: cli.json,
+        db: cli.db,
+        key_file: cli.key_file,
+        key_db: cli.key_db,
+        org: cli.org,
+    };
     Ok(match cli.command {
         Command::Mynumber { command: MyNumberCommand::Check } => {
             let v = check::my_numbers(std::io::stdin().lock(), lang)?;
@@ -174,7 +184,11 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::Mynumber { command: MyNumberCommand::Other(c) } => numbers::run(&g, c)?,
         Command::Demo => {
-            demo::run(&g)?;
+            if g.db.as_deref().is_some_and(ctx::is_postgres_url) {
+                ctx::demo_postgres(&g)?;
+            } else {
+                demo::run(&g)?;
+            }
             true
         }
         Command::Init(a) => {

@@ -7,6 +7,7 @@ mod commands;
 mod common;
 mod demo;
 mod ledger;
+mod postgres;
 mod requests;
 mod retention;
 mod staff;
