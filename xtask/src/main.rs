@@ -3,7 +3,8 @@
 //! - `cargo xtask ci` — everything CI checks: format, clippy with `-D warnings`, every
 //!   test (nextest when installed, plus doctests), docs with `-D warnings`, the tidy
 //!   checks (ordinary tests in this crate, run with the rest), and the fuzz targets'
-//!   compilation, and the leak scan after the tests.
+//!   compilation, the leak scan after the tests, and `cargo deny check licenses bans
+//!   sources` when cargo-deny is installed (skipped with a message otherwise).
 //! - `cargo xtask tidy` — only the tidy checks.
 //! - `cargo xtask leak-scan [PATH…]` — runs `hogo demo` in a throwaway folder and fails on
 //!   any synthetic or My-Number-like number in its files or output (see [`leak`]); extra
@@ -59,6 +60,27 @@ fn has_nextest() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+fn has_cargo_deny() -> bool {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["deny", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `cargo deny check licenses bans sources` (deny.toml); advisories are left out: they need
+/// the network advisory database.
+fn deny() -> bool {
+    if !has_cargo_deny() {
+        eprintln!(
+            "\n==> cargo deny: skipped: cargo-deny not installed (cargo install cargo-deny --locked)"
+        );
+        return true;
+    }
+    let mut d = cargo();
+    d.args(["deny", "--all-features", "--locked", "check", "licenses", "bans", "sources"]);
+    step("cargo deny check licenses bans sources", d)
+}
+
 fn ci() -> bool {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
@@ -101,6 +123,9 @@ fn ci() -> bool {
     doc.args(["doc", "--workspace", "--no-deps", "--all-features", "--locked"])
         .env("RUSTDOCFLAGS", "-D warnings");
     if !step("doc -D warnings", doc) {
+        return false;
+    }
+    if !deny() {
         return false;
     }
     let fuzz = root().join("fuzz/Cargo.toml");
