@@ -197,6 +197,21 @@ fn main() {
         })
         .collect();
     let p50 = median(lookups);
+    if std::env::var_os("HOGO_BENCH_PG_SCANS").is_some() {
+        // Diagnostics: sequential vs index scans per table of the data database.
+        let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+        for r in c
+            .query(
+                "SELECT relname::text, seq_scan, seq_tup_read, COALESCE(idx_tup_fetch, 0)
+                 FROM pg_stat_user_tables ORDER BY seq_tup_read DESC",
+                &[],
+            )
+            .unwrap()
+        {
+            let (t, s, tup, i): (String, i64, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+            println!("scans {t}: seq {s} (rows read {tup}), rows fetched by index {i}");
+        }
+    }
 
     println!("hogo on PostgreSQL vs pgcrypto, N = {n}, one throwaway cluster (fsync on)");
     println!("| method | import | import rate | lookup by number |");

@@ -177,7 +177,16 @@ pub(crate) fn target(config: &Config) -> String {
 impl Manager {
     /// A manager for a connection string (`postgres://user@host:port/db` or key=value).
     pub fn new(url: &str) -> Result<Self, PgError> {
-        let config = Config::from_str(url).map_err(|e| PgError::Config(e.to_string()))?;
+        let mut config = Config::from_str(url).map_err(|e| PgError::Config(e.to_string()))?;
+        // Plan every execution of a cached prepared statement with its parameters: a
+        // generic plan made while a table was small can pick the primary key's
+        // `organisation` prefix and filter every row of the tenant (measured: O(n) per
+        // data-key lookup during a bulk import), where a custom plan uses the unique index.
+        let options = match config.get_options() {
+            Some(o) => format!("{o} -c plan_cache_mode=force_custom_plan"),
+            None => "-c plan_cache_mode=force_custom_plan".to_owned(),
+        };
+        config.options(&options);
         Ok(Self { config })
     }
 
