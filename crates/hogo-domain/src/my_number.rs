@@ -199,18 +199,24 @@ impl std::fmt::Display for MyNumber {
 /// assert!(find_my_number_like("123456789012").is_none()); // check digit wrong
 /// ```
 pub fn find_my_number_like(text: &str) -> Option<Range<usize>> {
+    // Every character that `MyNumber::parse` would read as a digit (NFKC: full-width,
+    // mathematical, circled … digits), so the scan sees whatever parse accepts.
     fn digit(c: char) -> Option<u8> {
         match c {
             '0'..='9' => Some(c as u8 - b'0'),
-            '０'..='９' => u8::try_from(c as u32 - '０' as u32).ok(),
-            _ => None,
+            c if c.is_ascii() => None,
+            c => {
+                let mut n = std::iter::once(c).nfkc();
+                match (n.next(), n.next()) {
+                    (Some(d @ '0'..='9'), None) => Some(d as u8 - b'0'),
+                    _ => None,
+                }
+            }
         }
     }
+    // Whitespace of any kind (tab, newline, ideographic space) and hyphen-like marks.
     fn sep(c: char) -> bool {
-        matches!(
-            c,
-            ' ' | '\u{3000}' | '-' | '\u{2212}' | '\u{2010}' | '\u{2011}' | '\u{30FC}' | '\u{FF0D}'
-        )
+        c.is_whitespace() || is_separator(c)
     }
     let skip = opaque_ids(text);
     let chars: Vec<(usize, char)> = text
@@ -230,10 +236,19 @@ pub fn find_my_number_like(text: &str) -> Option<Range<usize>> {
         while j < chars.len() {
             if digit(chars[j].1).is_some() {
                 j += 1;
-            } else if sep(chars[j].1) && j + 1 < chars.len() && digit(chars[j + 1].1).is_some() {
-                groups.push((group_start, j));
-                j += 1;
-                group_start = j;
+            } else if sep(chars[j].1) {
+                // One or more separators between digits continue the grouped run.
+                let mut k = j;
+                while k < chars.len() && sep(chars[k].1) {
+                    k += 1;
+                }
+                if k < chars.len() && digit(chars[k].1).is_some() {
+                    groups.push((group_start, j));
+                    j = k;
+                    group_start = j;
+                } else {
+                    break;
+                }
             } else {
                 break;
             }
@@ -359,6 +374,22 @@ mod tests {
         assert!(find_my_number_like("１２３４ ５６７８ ９０１８").is_some());
         assert!(find_my_number_like("tel 090-1234-5678").is_none());
         assert!(find_my_number_like("2024-01-10 123456789018").is_some());
+    }
+
+    /// Invariant 1: the scan sees every form `parse` accepts — NFKC digit variants and
+    /// any whitespace (tab, newline, several spaces) between groups.
+    #[test]
+    fn scan_sees_what_parse_accepts() {
+        for text in [
+            "①②③④⑤⑥⑦⑧⑨⓪①⑧",
+            "𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗𝟎𝟏𝟖",
+            "1234\t5678\t9018",
+            "1234\n5678\n9018",
+            "1234  5678   9018",
+        ] {
+            assert!(MyNumber::parse(text).is_ok(), "{text}");
+            assert!(find_my_number_like(text).is_some(), "{text}");
+        }
     }
 
     /// Invariant 1 / the leak scan: UUIDs and long hex strings are identifiers, not numbers.

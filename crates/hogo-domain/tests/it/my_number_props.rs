@@ -99,3 +99,39 @@ proptest! {
         prop_assert!(find_my_number_like(&text).is_none());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Invariant 1: whatever `MyNumber::parse` accepts, the leak scan (and the ledger's
+    /// free-text refusal) finds — digits in any NFKC form, any separators.
+    #[test]
+    fn parse_success_implies_scan_hit(seed in any::<u64>(), styles in proptest::collection::vec(0u8..6, 12), seps in proptest::collection::vec(0u8..7, 12)) {
+        let n = synthetic_number(seed);
+        let mut text = String::new();
+        for (i, d) in n.expose().bytes().map(|b| u32::from(b - b'0')).enumerate() {
+            let c = match styles[i] {
+                0 => char::from_digit(d, 10).unwrap(),
+                1 => char::from_u32('０' as u32 + d).unwrap(),
+                2 => char::from_u32(0x1D7CE + d).unwrap(), // 𝟎..
+                3 => char::from_u32(0x1D7D8 + d).unwrap(), // 𝟘..
+                4 => if d == 0 { '⓪' } else { char::from_u32('①' as u32 + d - 1).unwrap() },
+                _ => char::from_u32(0x1D7F6 + d).unwrap(), // 𝟶..
+            };
+            text.push(c);
+            if i < 11 {
+                match seps[i] {
+                    1 => text.push(' '),
+                    2 => text.push('\t'),
+                    3 => text.push_str("  "),
+                    4 => text.push('-'),
+                    5 => text.push('\u{3000}'),
+                    6 => text.push('\n'),
+                    _ => {}
+                }
+            }
+        }
+        prop_assert!(MyNumber::parse(&text).is_ok(), "{:?}", text.escape_unicode().to_string());
+        prop_assert!(find_my_number_like(&text).is_some());
+    }
+}
