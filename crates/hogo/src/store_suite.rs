@@ -462,3 +462,98 @@ pub fn organisations_lists_tenants_with_settings<S: Store>(store: &S) {
     run(store, org(12), |tx| tx.docs.put(org(12), "subject", "x", "{}")).expect("no settings");
     assert_eq!(store.organisations().expect("list"), vec![org(10), org(11)]);
 }
+
+/// M7, M9, invariant 4: eight threads each register subjects and race to collect one
+/// shared number through the application layer; every subject is stored, exactly one
+/// collection of the shared number wins, and the ledger verifies. Every adapter runs it.
+#[allow(clippy::unwrap_used, clippy::panic, reason = "a test suite")]
+pub fn eight_clerks_lose_no_write_and_store_no_duplicate_number<S: Store + 'static>(store: S) {
+    use std::sync::Arc;
+
+    use chrono::NaiveDate;
+    use hogo_domain::testkit::synthetic_number;
+    use hogo_domain::verification::{IdentityCheck, NumberCheck};
+    use hogo_domain::{Affair, SubjectKind, Verification};
+    use secrecy::SecretString;
+
+    use crate::Hogo;
+    use crate::numbers::{CollectNumber, NewSubject, Profile};
+    use crate::testkit_app::{TEST_PASSWORD, app_with, employer, init_input};
+
+    let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+    let app: Arc<Hogo<S>> = Arc::new(app);
+    let init = app.init(init_input(employer(false, false))).unwrap();
+    let org = init.organisation;
+    let per_thread = 6u64;
+    let results: Vec<(usize, bool)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8u64)
+            .map(|t| {
+                let app = app.clone();
+                scope.spawn(move || {
+                    let session = app
+                        .sign_in(org, "manager", &SecretString::from(TEST_PASSWORD), None, "t")
+                        .unwrap();
+                    let mut stored = 0;
+                    let mut won_shared = false;
+                    for i in 0..per_thread {
+                        let s = app
+                            .add_subject(
+                                &session,
+                                NewSubject {
+                                    kind: SubjectKind::Employee,
+                                    reference: format!("T{t}-{i}"),
+                                    same_person_as: None,
+                                    profile: Profile {
+                                        name: "並行".into(),
+                                        furigana: "ヘイコウ".into(),
+                                        birth_date: None,
+                                        address: "-".into(),
+                                    },
+                                },
+                            )
+                            .unwrap();
+                        // The first subject of each thread races for the shared number.
+                        let seed = if i == 0 { 777_777 } else { 10_000 + t * 100 + i };
+                        let r = app.collect_number(
+                            &session,
+                            CollectNumber {
+                                subject: s,
+                                affair: Affair::WithholdingSlip,
+                                verification: Verification::InPerson {
+                                    verified_by: init.manager,
+                                    number: NumberCheck::IndividualNumberCard,
+                                    identity: IdentityCheck::CoveredByCard,
+                                },
+                                purpose_notified: true,
+                                identity_copy_kept: false,
+                                number: synthetic_number(seed),
+                            },
+                        );
+                        match r {
+                            Ok(_) => {
+                                stored += 1;
+                                if i == 0 {
+                                    won_shared = true;
+                                }
+                            }
+                            Err(Error::Conflict { .. }) if i == 0 => {}
+                            Err(e) => panic!("thread {t} row {i}: {e}"),
+                        }
+                    }
+                    (stored, won_shared)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let winners = results.iter().filter(|(_, w)| *w).count();
+    assert_eq!(winners, 1, "exactly one thread stores the shared number");
+    let stored: usize = results.iter().map(|(n, _)| n).sum();
+    assert_eq!(stored as u64, 8 * (per_thread - 1) + 1);
+    let manager =
+        app.sign_in(org, "manager", &SecretString::from(TEST_PASSWORD), None, "t").unwrap();
+    assert_eq!(app.subjects(&manager).unwrap().len() as u64, 8 * per_thread);
+    assert_eq!(app.find_subject_by_number(&manager, &synthetic_number(777_777)).unwrap().len(), 1);
+    let check = app.verify_ledger(org).unwrap();
+    assert!(check.ok, "{check:?}");
+}
