@@ -285,8 +285,8 @@ pub fn find_my_number_like(text: &str) -> Option<Range<usize>> {
     None
 }
 
-/// Byte ranges of UUIDs (8-4-4-4-12 hex) and long hex strings (16+ hex characters with
-/// at least one letter a–f) in `text`: identifiers, not numbers, so the scan skips them.
+/// Byte ranges of UUIDs (8-4-4-4-12 hex) and long hex strings (32+ hex characters — hash
+/// digests, simple-form uuids — with at least one letter a–f) in `text`: identifiers, not numbers, so the scan skips them.
 fn opaque_ids(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -311,7 +311,7 @@ fn opaque_ids(text: &str) -> Vec<Range<usize>> {
                     out.push(offset..offset + 36);
                 }
             }
-            if group.len() >= 16 && group.bytes().any(|b| b.is_ascii_alphabetic()) {
+            if group.len() >= 32 && group.bytes().any(|b| b.is_ascii_alphabetic()) {
                 out.push(offset..offset + group.len());
             }
             offset += group.len() + 1;
@@ -397,7 +397,14 @@ mod tests {
     fn scan_skips_uuids_and_hex() {
         // The last group of this uuid is a valid My Number on its own.
         assert!(find_my_number_like("hogo.local/0190f5e2-0000-7000-8000-123456789018").is_none());
-        assert!(find_my_number_like("sha256 ab123456789018cdef0123456789").is_none());
+        assert!(
+            find_my_number_like(
+                "sha256 ab123456789018cdef0123456789abcdef0123456789abcdef0123456789ab"
+            )
+            .is_none()
+        );
+        // A number between a few hex letters is not a hex string: it is found.
+        assert!(find_my_number_like("aaa123456789018a").is_some());
         assert!(
             find_my_number_like("uuid 0190f5e2-0000-7000-8000-000000000001 and 123456789018")
                 .is_some()
