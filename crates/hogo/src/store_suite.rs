@@ -10,6 +10,9 @@
 //! hogo::store_suite::run_all(hogo::testkit::MemoryStore::new);
 //! ```
 
+pub mod conformance;
+pub mod scoping;
+
 use chrono::{DateTime, Utc};
 use hogo_auth::{
     ClientLabel, DisplayName, LoginName, Membership, OrgAuthPolicy, PasswordHash, Session,
