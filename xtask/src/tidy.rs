@@ -18,7 +18,8 @@ pub(crate) const CORE: &[&str] = &[
 ];
 
 /// Adapters and front ends: may depend on the core, never the reverse.
-pub(crate) const ADAPTERS: &[&str] = &["hogo-sqlite", "hogo-postgres", "hogo-cli", "hogo-server"];
+pub(crate) const ADAPTERS: &[&str] =
+    &["hogo-sqlite", "hogo-postgres", "hogo-export", "hogo-cli", "hogo-server"];
 
 /// External crates a core crate must never reach through normal dependencies.
 pub(crate) const FORBIDDEN_IN_CORE: &[&str] =

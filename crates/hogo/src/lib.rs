@@ -50,6 +50,7 @@ pub mod app;
 pub mod consent_ops;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod ledger_ops;
 pub mod movements;
 pub mod numbers;
