@@ -61,7 +61,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-auth",
             "hogo-governance",
         ],
-        "hogo-sqlite" | "hogo-postgres" => &[
+        "hogo-sqlite" | "hogo-postgres" | "hogo-export" => &[
             "hogo",
             "hogo-domain",
             "hogo-vault",
@@ -82,6 +82,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-governance",
             "hogo-sqlite",
             "hogo-postgres",
+            "hogo-export",
         ],
         _ => &[],
     }
