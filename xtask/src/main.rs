@@ -9,6 +9,9 @@
 //! - `cargo xtask leak-scan [PATH…]` — runs `hogo demo` in a throwaway folder and fails on
 //!   any synthetic or My-Number-like number in its files or output (see [`leak`]); extra
 //!   files or folders given are scanned too.
+//! - `cargo xtask bench-report [--size 10k|100k|1m]` — the macro benchmarks side by side
+//!   with their baselines in one process (`hogo-bench`, release profile); prints the tables
+//!   and writes them between the `bench-report` markers of `docs/benchmarks.md`.
 //! - `cargo xtask soak [KILLS]` — the SIGKILL crash test of hogo-sqlite, release profile,
 //!   with `HOGO_CRASH_KILLS` = KILLS (default 2000); prints the kills and the time taken.
 
@@ -182,6 +185,25 @@ fn soak(args: &[String]) -> bool {
     ok
 }
 
+/// `cargo xtask bench-report [--size N]`: runs `hogo-bench-report` in the release profile and
+/// lets it rewrite the generated section of `docs/benchmarks.md`.
+fn bench_report(args: &[String]) -> bool {
+    let mut c = cargo();
+    c.args([
+        "run",
+        "--release",
+        "--locked",
+        "-p",
+        "hogo-bench",
+        "--bin",
+        "hogo-bench-report",
+        "--",
+    ]);
+    c.args(args);
+    c.arg("--write").arg(root().join("docs/benchmarks.md"));
+    step("bench-report", c)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ok = match args.first().map(String::as_str) {
@@ -193,8 +215,11 @@ fn main() -> ExitCode {
         }
         Some("leak-scan") => leak::leak_scan(cargo(), &args[1..]),
         Some("soak") => soak(&args[1..]),
+        Some("bench-report") => bench_report(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|leak-scan [PATH…]|soak [KILLS]>");
+            eprintln!(
+                "usage: cargo xtask <ci|tidy|leak-scan [PATH…]|soak [KILLS]|bench-report [--size 10k|100k|1m]>"
+            );
             false
         }
     };

@@ -19,7 +19,7 @@ pub(crate) const CORE: &[&str] = &[
 
 /// Adapters and front ends: may depend on the core, never the reverse.
 pub(crate) const ADAPTERS: &[&str] =
-    &["hogo-sqlite", "hogo-postgres", "hogo-export", "hogo-cli", "hogo-server"];
+    &["hogo-sqlite", "hogo-postgres", "hogo-export", "hogo-cli", "hogo-server", "hogo-bench"];
 
 /// External crates a core crate must never reach through normal dependencies.
 pub(crate) const FORBIDDEN_IN_CORE: &[&str] =
@@ -71,7 +71,7 @@ pub(crate) fn allowed_hogo_edges(krate: &str) -> &'static [&'static str] {
             "hogo-auth",
             "hogo-governance",
         ],
-        "hogo-cli" | "hogo-server" => &[
+        "hogo-cli" | "hogo-server" | "hogo-bench" => &[
             "hogo",
             "hogo-domain",
             "hogo-vault",
