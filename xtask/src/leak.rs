@@ -234,8 +234,12 @@ pub(crate) fn leak_scan(cargo: Command, extra: &[String]) -> bool {
         out.stderr.len(),
         needles.len()
     );
-    for f in &files {
+    const LISTED: usize = 40;
+    for f in files.iter().take(LISTED) {
         eprintln!("  scanned {}", f.display());
+    }
+    if files.len() > LISTED {
+        eprintln!("  … and {} more", files.len() - LISTED);
     }
     if hits == 0 {
         let _ = std::fs::remove_dir_all(&dir);

@@ -4,7 +4,8 @@
 //!   test (nextest when installed, plus doctests), docs with `-D warnings`, the tidy
 //!   checks (ordinary tests in this crate, run with the rest), and the fuzz targets'
 //!   compilation, the leak scan after the tests, and `cargo deny check licenses bans
-//!   sources` when cargo-deny is installed (skipped with a message otherwise).
+//!   sources` when cargo-deny is installed (skipped with a message otherwise; a
+//!   failure under `CI=true`, where `.ci/run` installs it).
 //! - `cargo xtask tidy` — only the tidy checks.
 //! - `cargo xtask leak-scan [PATH…]` — runs `hogo demo` in a throwaway folder and fails on
 //!   any synthetic or My-Number-like number in its files or output (see [`leak`]); extra
@@ -74,6 +75,12 @@ fn has_cargo_deny() -> bool {
 /// the network advisory database.
 fn deny() -> bool {
     if !has_cargo_deny() {
+        if std::env::var_os("CI").is_some_and(|v| v == "true") {
+            eprintln!(
+                "\n==> cargo deny: FAILED: CI=true but cargo-deny is not installed (.ci/run installs it)"
+            );
+            return false;
+        }
         eprintln!(
             "\n==> cargo deny: skipped: cargo-deny not installed (cargo install cargo-deny --locked)"
         );
@@ -104,22 +111,32 @@ fn ci() -> bool {
     if !step("clippy -D warnings", clippy) {
         return false;
     }
+    // The CLI tests keep their folders here, and nextest's JUnit report keeps every
+    // test's output: the leak scan reads both after the run.
+    let kept = root().join("target/leak-scan/tests");
+    let _ = std::fs::remove_dir_all(&kept);
+    let junit = root().join("target/nextest/ci/junit.xml");
+    let _ = std::fs::remove_file(&junit);
     let tests_ok = if has_nextest() {
         let mut t = cargo();
-        t.args(["nextest", "run", "--workspace", "--all-features", "--locked", "--no-fail-fast"]);
+        t.args(["nextest", "run", "--profile", "ci", "--workspace", "--all-features", "--locked"])
+            .env("HOGO_KEEP_TEST_FILES", &kept);
         let unit = step("tests (nextest)", t);
         let mut d = cargo();
         d.args(["test", "--doc", "--workspace", "--all-features", "--locked"]);
         step("doctests", d) && unit
     } else {
         let mut t = cargo();
-        t.args(["test", "--workspace", "--all-features", "--locked", "--no-fail-fast"]);
+        t.args(["test", "--workspace", "--all-features", "--locked", "--no-fail-fast"])
+            .env("HOGO_KEEP_TEST_FILES", &kept);
         step("tests (cargo test)", t)
     };
     if !tests_ok {
         return false;
     }
-    if !leak::leak_scan(cargo(), &[]) {
+    let scanned: Vec<String> =
+        [kept, junit].iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
+    if !leak::leak_scan(cargo(), &scanned) {
         return false;
     }
     let mut doc = cargo();

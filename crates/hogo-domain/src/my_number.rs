@@ -302,13 +302,17 @@ fn opaque_ids(text: &str) -> Vec<Range<usize>> {
         }
         let run = &text[start..i];
         let groups: Vec<&str> = run.split('-').collect();
-        // Find 8-4-4-4-12 windows of groups.
+        // Find 8-4-4-4-12 windows of groups. A uuid glued to hex letters (a database
+        // page stores `number_record` + uuid without a separator; a length byte may follow
+        // as `E`) still counts: its first group may be longer on the left, its last on the
+        // right.
         let mut offset = start;
         for (g, group) in groups.iter().enumerate() {
             if groups.len() >= g + 5 {
                 let lens: Vec<usize> = groups[g..g + 5].iter().map(|x| x.len()).collect();
-                if lens == [8, 4, 4, 4, 12] {
-                    out.push(offset..offset + 36);
+                if lens[0] >= 8 && lens[1..4] == [4, 4, 4] && lens[4] >= 12 {
+                    let from = offset + lens[0] - 8;
+                    out.push(from..from + 36);
                 }
             }
             if group.len() >= 32 && group.bytes().any(|b| b.is_ascii_alphabetic()) {
@@ -390,6 +394,18 @@ mod tests {
             assert!(MyNumber::parse(text).is_ok(), "{text}");
             assert!(find_my_number_like(text).is_some(), "{text}");
         }
+    }
+
+    /// Invariant 1 / the leak scan: a uuid glued to hex letters on either side (as in a
+    /// SQLite page: `number_record` + uuid, or a length byte `E` after it) is still an
+    /// identifier; a number outside its 36 characters is still found.
+    #[test]
+    fn scan_skips_uuids_glued_to_hex_letters() {
+        let glued = "number_record00000000-0000-0000-0000-000000000067{";
+        assert_eq!(find_my_number_like(glued), None);
+        let after = "KiOafa1b92c-3542-40f6-b22c-811903680855E";
+        assert_eq!(find_my_number_like(after), None);
+        assert!(find_my_number_like("00000000-0000-0000-0000-000000000067 123456789018").is_some());
     }
 
     /// Invariant 1 / the leak scan: UUIDs and long hex strings are identifiers, not numbers.

@@ -15,8 +15,22 @@ pub(crate) struct Env {
 }
 
 impl Env {
+    /// A fresh folder. Under `HOGO_KEEP_TEST_FILES=DIR` (set by `cargo xtask ci`) it is
+    /// made inside DIR and kept, so the leak scan can read every database, WAL, key file,
+    /// export and certificate the tests left (issue 14 ①).
     pub(crate) fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        let dir = match std::env::var_os("HOGO_KEEP_TEST_FILES") {
+            Some(root) => {
+                std::fs::create_dir_all(&root).unwrap();
+                tempfile::Builder::new()
+                    .prefix("hogo-cli-test-")
+                    .disable_cleanup(true)
+                    .tempdir_in(root)
+                    .unwrap()
+            }
+            None => tempfile::tempdir().unwrap(),
+        };
+        Self { dir }
     }
     pub(crate) fn db(&self) -> PathBuf {
         self.dir.path().join("db").join("demo.sqlite")

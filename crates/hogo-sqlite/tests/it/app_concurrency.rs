@@ -7,8 +7,8 @@ use hogo_sqlite::SqliteStore;
 /// shared `hogo::store_suite` check, on SQLite).
 #[test]
 fn eight_threads_lose_no_write_and_store_no_duplicate_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let keys = tempfile::tempdir().unwrap();
+    let dir = crate::temp_dir();
+    let keys = crate::temp_dir();
     let store = SqliteStore::open(&dir.path().join("c.db"), &keys.path().join("c.keys")).unwrap();
     hogo::store_suite::eight_clerks_lose_no_write_and_store_no_duplicate_number(store);
 }

@@ -84,9 +84,9 @@ fn check_consistency(data: &std::path::Path, keys: &std::path::Path) -> Result<u
 fn sigkill_at_random_points_leaves_a_consistent_store() {
     let kills: u64 =
         std::env::var("HOGO_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(25);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::temp_dir();
     let data = dir.path().join("crash.db");
-    let keys_dir = tempfile::tempdir().unwrap();
+    let keys_dir = crate::temp_dir();
     let keys = keys_dir.path().join("crash.keys");
     let rng = SeededEntropy::new(4242);
     let mut last_entries = 0;

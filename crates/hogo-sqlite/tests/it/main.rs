@@ -24,9 +24,26 @@ use hogo_domain::OrganisationId;
 use hogo_sqlite::SqliteStore;
 use tempfile::TempDir;
 
+/// A fresh temporary folder. Under `HOGO_KEEP_TEST_FILES=DIR` (set by `cargo xtask ci`)
+/// it is made inside DIR and kept, so the leak scan reads every database, WAL and key
+/// file the tests left (issue 14 ①).
+pub(crate) fn temp_dir() -> TempDir {
+    match std::env::var_os("HOGO_KEEP_TEST_FILES") {
+        Some(root) => {
+            std::fs::create_dir_all(&root).unwrap();
+            tempfile::Builder::new()
+                .prefix("hogo-sqlite-test-")
+                .disable_cleanup(true)
+                .tempdir_in(root)
+                .unwrap()
+        }
+        None => tempfile::tempdir().unwrap(),
+    }
+}
+
 /// A fresh store in its own temporary folder (the folder lives as long as the guard).
 pub(crate) fn temp_store() -> (TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let store = open_in(dir.path());
     (dir, store)
 }
