@@ -646,7 +646,7 @@ fn request_json(ctx: &Ctx, r: &Request, subject: Option<SubjectId>) -> serde_jso
     json!({
         "id": r.id,
         "subject": subject,
-        "status": status_id(&r.status),
+        "status": r.status.id(),
         "received_on": r.received_on,
         "due_on": r.due_on,
         "days_left": r.days_left(today),
@@ -656,21 +656,12 @@ fn request_json(ctx: &Ctx, r: &Request, subject: Option<SubjectId>) -> serde_jso
     })
 }
 
-fn status_id(s: &Status) -> &'static str {
-    match s {
-        Status::Open => "open",
-        Status::WaitingForDocuments { .. } => "waiting_for_documents",
-        Status::Answered => "answered",
-        Status::Withdrawn => "withdrawn",
-    }
-}
-
 fn status_label(lang: Lang, id: &str) -> String {
     let (ja, en) = match id {
-        "open" | "Open" => ("対応中", "open"),
-        "waiting_for_documents" | "WaitingForDocuments" => ("書類待ち", "waiting for documents"),
-        "answered" | "Answered" => ("回答済み", "answered"),
-        "withdrawn" | "Withdrawn" => ("取下げ", "withdrawn"),
+        "open" => ("対応中", "open"),
+        "waiting_for_documents" => ("書類待ち", "waiting for documents"),
+        "answered" => ("回答済み", "answered"),
+        "withdrawn" => ("取下げ", "withdrawn"),
         other => (other, other),
     };
     lang.pick(ja, en).to_owned()
@@ -785,7 +776,7 @@ fn list(ctx: &Ctx, session: &Session) -> Result<()> {
     ]);
     for s in &all {
         let kinds: Vec<&str> = s.kinds.iter().map(|k| kind_label(lang, *k)).collect();
-        let closed = matches!(s.status.as_str(), "Answered" | "Withdrawn");
+        let closed = matches!(s.status.as_str(), "answered" | "withdrawn");
         t.add_row(vec![
             s.id.to_string(),
             kinds.join(lang.pick("・", ", ")),
@@ -853,7 +844,7 @@ fn show(ctx: &Ctx, stored: &StoredRequest) -> Result<()> {
         lang.pick("回答期限", "due"),
         r.due_on,
     );
-    outln!("{}: {}", lang.pick("状態", "status"), status_label(lang, status_id(&r.status)));
+    outln!("{}: {}", lang.pick("状態", "status"), status_label(lang, r.status.id()));
     if let Status::WaitingForDocuments { since, missing } = &r.status {
         outln!("  {}: {since} — {}", lang.pick("書類待ち", "waiting since"), missing.join(", "));
     }

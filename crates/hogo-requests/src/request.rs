@@ -83,6 +83,23 @@ pub enum Status {
     Withdrawn,
 }
 
+impl Status {
+    /// The stable id (`open`, `waiting_for_documents`, `answered`, `withdrawn`).
+    pub fn id(&self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::WaitingForDocuments { .. } => "waiting_for_documents",
+            Self::Answered => "answered",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Whether the request is finished (answered or withdrawn).
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Answered | Self::Withdrawn)
+    }
+}
+
 /// The identity check done (document type only, never its number).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityRecord {

@@ -50,7 +50,8 @@ pub struct RequestSummary {
     pub days_left: i64,
     /// Overdue.
     pub overdue: bool,
-    /// Status id.
+    /// Status id ([`hogo_requests::Status::id`]: `open`, `waiting_for_documents`,
+    /// `answered`, `withdrawn`).
     pub status: String,
 }
 
@@ -359,7 +360,10 @@ impl<S: Store> Hogo<S> {
                         due_on: r.due_on,
                         days_left: r.days_left(today),
                         overdue: r.is_overdue(today),
-                        status: format!("{:?}", r.status)
+                        status: r
+                            .status
+                            .id()
+                            .to_owned()
                             .chars()
                             .take_while(char::is_ascii_alphanumeric)
                             .collect(),
@@ -367,7 +371,7 @@ impl<S: Store> Hogo<S> {
                 })
                 .collect();
             out.sort_by_key(|r| {
-                (r.status == "Answered" || r.status == "Withdrawn", !r.overdue, r.days_left)
+                (matches!(r.status.as_str(), "answered" | "withdrawn"), !r.overdue, r.days_left)
             });
             Ok(out)
         })

@@ -100,7 +100,7 @@ fn demo_runs_and_leaves_no_plaintext_number_anywhere() {
     let j: serde_json::Value = serde_json::from_slice(&v.get_output().stdout).unwrap();
     let statuses: Vec<&str> =
         j.as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["Answered", "Answered"]);
+    assert_eq!(statuses, ["answered", "answered"]);
     assert_no_number("request list", &v.get_output().stdout);
     env.hogo()
         .arg("--db")

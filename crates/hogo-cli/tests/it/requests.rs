@@ -406,7 +406,7 @@ fn request_list_json_shows_days_left_with_overdue_first() {
     assert!(matches!(rows[0]["days_left"].as_i64(), Some(-6 | -7)), "{list}");
     assert_eq!(rows[1]["overdue"], false);
     assert!(matches!(rows[1]["days_left"].as_i64(), Some(10 | 11)), "{list}");
-    assert_eq!(rows[1]["status"], "Open");
+    assert_eq!(rows[1]["status"], "open");
     run(&env, ["--lang", "ja", "request", "list"])
         .success()
         .stdout(predicate::str::contains("期限超過").and(predicate::str::contains("残り")));
