@@ -16,6 +16,7 @@ mod numbers;
 mod requests;
 mod retention;
 mod secret;
+mod seeker;
 mod session;
 mod store;
 mod subjects;
@@ -118,6 +119,11 @@ enum Command {
     Certificate {
         /// Certificate id.
         id: Option<String>,
+    },
+    /// 求職者・求職管理簿（職業紹介） / job seekers and the placement register (doc 000).
+    Seeker {
+        #[command(subcommand)]
+        command: seeker::SeekerCommand,
     },
 }
 
@@ -222,6 +228,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Certificate { id } => retention::certificate(&g, id)?,
         Command::Ledger { command } => ledger::run(&g, command)?,
         Command::Register => ledger::register(&g)?,
+        Command::Seeker { command } => seeker::run(&g, command)?,
     })
 }
 

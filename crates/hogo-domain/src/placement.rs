@@ -324,6 +324,65 @@ pub fn is_stale(last_confirmed: NaiveDate, today: NaiveDate, max_age_days: u32) 
     (today - last_confirmed).num_days() > i64::from(max_age_days)
 }
 
+/// The never-collect item a column header names, if any (P2): an import whose header
+/// carries one is refused whole. Matches Japanese and English spellings, ignoring case,
+/// spaces, `-` and `_`.
+pub fn forbidden_column(header: &str) -> Option<crate::info::ForbiddenItem> {
+    use crate::info::ForbiddenItem as F;
+    let h: String = header
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    const TABLE: &[(&str, F)] = &[
+        ("本籍", F::RegisteredDomicile),
+        ("本籍地", F::RegisteredDomicile),
+        ("registereddomicile", F::RegisteredDomicile),
+        ("honseki", F::RegisteredDomicile),
+        ("出生地", F::Birthplace),
+        ("出身地", F::Birthplace),
+        ("birthplace", F::Birthplace),
+        ("placeofbirth", F::Birthplace),
+        ("人種", F::Race),
+        ("race", F::Race),
+        ("民族", F::Ethnicity),
+        ("ethnicity", F::Ethnicity),
+        ("社会的身分", F::SocialStatus),
+        ("socialstatus", F::SocialStatus),
+        ("門地", F::FamilyOrigin),
+        ("familyorigin", F::FamilyOrigin),
+        ("家族の職業", F::OtherDiscriminationProne),
+        ("家族の収入", F::OtherDiscriminationProne),
+        ("familyoccupation", F::OtherDiscriminationProne),
+        ("familyincome", F::OtherDiscriminationProne),
+        ("資産", F::OtherDiscriminationProne),
+        ("assets", F::OtherDiscriminationProne),
+        ("容姿", F::OtherDiscriminationProne),
+        ("appearance", F::OtherDiscriminationProne),
+        ("思想", F::ThoughtAndCreed),
+        ("信条", F::ThoughtAndCreed),
+        ("思想信条", F::ThoughtAndCreed),
+        ("思想・信条", F::ThoughtAndCreed),
+        ("creed", F::ThoughtAndCreed),
+        ("belief", F::ThoughtAndCreed),
+        ("宗教", F::ReligionOrPolitics),
+        ("religion", F::ReligionOrPolitics),
+        ("支持政党", F::ReligionOrPolitics),
+        ("politicalparty", F::ReligionOrPolitics),
+        ("愛読書", F::ReligionOrPolitics),
+        ("労働組合", F::LabourUnion),
+        ("組合", F::LabourUnion),
+        ("労働組合加入", F::LabourUnion),
+        ("labourunion", F::LabourUnion),
+        ("laborunion", F::LabourUnion),
+        ("union", F::LabourUnion),
+        ("unionmembership", F::LabourUnion),
+        ("社会運動", F::SocialMovement),
+        ("socialmovement", F::SocialMovement),
+    ];
+    TABLE.iter().find(|(k, _)| *k == h).map(|(_, f)| *f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +454,17 @@ mod tests {
         assert!(check_provision_items(&[w], at, &employer("A社"), &items).is_err());
         let law = ThirdPartyBasis::RequiredByLaw { law: "刑事訴訟法197条2項".into() };
         assert!(check_provision_items(&[], at, &law, &items).is_ok());
+    }
+
+    /// P2: a column naming a never-collect item is recognised in either language.
+    #[test]
+    fn forbidden_columns_are_recognised() {
+        use crate::info::ForbiddenItem as F;
+        assert_eq!(forbidden_column("本籍"), Some(F::RegisteredDomicile));
+        assert_eq!(forbidden_column(" Labour_Union "), Some(F::LabourUnion));
+        assert_eq!(forbidden_column("religion"), Some(F::ReligionOrPolitics));
+        assert_eq!(forbidden_column("address"), None);
+        assert_eq!(forbidden_column("desired_occupation"), None);
     }
 
     /// P4: staleness is "not confirmed for more than the configured days".

@@ -10,5 +10,6 @@ mod ledger;
 mod postgres;
 mod requests;
 mod retention;
+mod seeker;
 mod staff;
 mod tamper;
