@@ -9,6 +9,7 @@ mod out;
 mod check;
 mod ctx;
 mod demo;
+mod demo_placement;
 mod env;
 mod i18n;
 mod ledger;

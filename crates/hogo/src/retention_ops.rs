@@ -565,10 +565,14 @@ impl<S: Store> Hogo<S> {
                 by: actor.staff,
                 // With the organisation's switch on, the whole batch needs approval
                 // (doc 000 §11); otherwise only the kinds configured for review.
+                // Placement data is confirmed by the privacy officer instead (P11).
                 holdings: if settings(tx)?.disposal_approval_required {
-                    plan.due().map(|h| h.holding).collect()
+                    plan.due().filter(|h| !is_placement_kind(h.kind)).map(|h| h.holding).collect()
                 } else {
-                    plan.awaiting_approval().map(|h| h.holding).collect()
+                    plan.awaiting_approval()
+                        .filter(|h| !is_placement_kind(h.kind))
+                        .map(|h| h.holding)
+                        .collect()
                 },
                 numbers: plan.numbers_due().map(|n| n.subject).collect(),
             };
