@@ -78,6 +78,22 @@ pub(crate) enum SeekerCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// 法令による保存の継続（個人情報取扱責任者） / keep a job seeker's data because a law requires it (the privacy officer).
+    Hold {
+        /// Subject id.
+        id: SubjectId,
+        /// A name for the hold.
+        #[arg(long)]
+        name: String,
+        /// The law or reason that requires keeping the data.
+        #[arg(long)]
+        reason: String,
+    },
+    /// 保存の継続を解除 / release such a hold.
+    Release {
+        /// Hold id.
+        hold: hogo_domain::HoldId,
+    },
     /// 一覧（個人情報なし） / list job seekers (no personal data).
     List,
     /// 確認日が古い求職者 / job seekers not confirmed for a while (P4).
@@ -751,6 +767,18 @@ pub(crate) fn run(g: &Global, c: SeekerCommand) -> Result<bool> {
                     )
                 );
             }
+        }
+        SeekerCommand::Hold { id, name, reason } => {
+            let h = app.hold_seeker_data(&session, id, &name, &reason)?;
+            if ctx.json {
+                out::json(&json!({"hold": h}))?;
+            } else {
+                outln!("{}: {h}", lang.pick("保存の継続を設定しました", "hold placed"));
+            }
+        }
+        SeekerCommand::Release { hold } => {
+            app.release_seeker_hold(&session, hold)?;
+            text_result("", lang, "保存の継続を解除しました", "hold released");
         }
         SeekerCommand::List | SeekerCommand::Stale { .. } => {
             let list = match c {

@@ -165,6 +165,7 @@ impl DisclosureSource for StoreSource<'_, '_> {
         if kind == RequestKind::ProvisionRecordDisclosure {
             return Ok(provisions);
         }
+        items.extend(crate::placement::seeker_disclosure_items(self.ports, self.tx, subject)?);
         items.extend(provisions);
         // A job seeker's profile may already be disposed of (P11): the register row and
         // the records that remain are still disclosed.

@@ -288,7 +288,7 @@ pub struct StoredHold {
 }
 
 impl StoredHold {
-    fn into_hold(self, org: OrganisationId) -> Result<LegalHold, Error> {
+    pub(crate) fn into_hold(self, org: OrganisationId) -> Result<LegalHold, Error> {
         let mut h = LegalHold::new(
             self.id,
             org,

@@ -11,16 +11,16 @@ use chrono::NaiveDate;
 use hogo_domain::policy::{Context, Operation, decide};
 use hogo_domain::{DataClass, HoldId, HoldingId, SubjectId};
 use hogo_ledger::{Action, ObjectRef, SafeText};
-use hogo_retention::DocumentKind;
+use hogo_retention::{DocumentKind, HoldScope};
 use serde::{Deserialize, Serialize};
 
 use super::provision::{PROVISION_RECORDS, ProvisionRecord};
 use super::{REGISTER, RegisterRow, SEEKERS, SeekerRecord};
 use crate::Error;
 use crate::app::{Hogo, Ports, Session, entry};
-use crate::docs::{HOLDINGS, PROFILE_RECORDS};
+use crate::docs::{HOLDINGS, HOLDS, PROFILE_RECORDS};
 use crate::retention_ops::{
-    Certify, DisposedItem, RetentionState, certify, holding_key, is_placement_kind,
+    Certify, DisposedItem, RetentionState, StoredHold, certify, holding_key, is_placement_kind,
 };
 use crate::setup::settings;
 use crate::store::{Store, Tx};
@@ -41,6 +41,78 @@ pub struct PlacementDisposalReport {
 }
 
 impl<S: Store> Hogo<S> {
+    /// The 個人情報取扱責任者 keeps a job seeker's data past its period because a law
+    /// requires it (P11 "unless a law requires keeping it"; e.g. a lawsuit): a legal hold
+    /// on the person's placement kinds, with the law or reason recorded. The disposal then
+    /// reports the items as held until the hold is released.
+    pub fn hold_seeker_data(
+        &self,
+        session: &Session,
+        subject: SubjectId,
+        name: &str,
+        legal_reason: &str,
+    ) -> Result<HoldId, Error> {
+        self.with_session(session, Action::HoldPlaced, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            decide(&Context::new(actor, st.affairs), &Operation::ConfirmPlacementDisposal)?;
+            super::seeker(tx, actor, subject)?;
+            let id = HoldId::from_uuid(ports.ids.new_uuid());
+            let stored = StoredHold {
+                id,
+                name: name.to_owned(),
+                reason: legal_reason.to_owned(),
+                owner: actor.staff,
+                scope: HoldScope {
+                    subjects: vec![subject],
+                    kinds: DocumentKind::ALL
+                        .into_iter()
+                        .filter(|k| is_placement_kind(*k))
+                        .collect(),
+                },
+                start: ports.today(),
+                released: None,
+                my_number_basis: None,
+            };
+            // The retention crate's constructor refuses a blank name or reason.
+            stored.clone().into_hold(tx.organisation)?;
+            HOLDS.put(tx.docs, tx.organisation, &id.to_string(), &stored)?;
+            let e = entry(ports, actor, Action::HoldPlaced)
+                .with_subject(subject)
+                .with_object(ObjectRef::Hold(id))
+                .with_legal_basis(legal_reason)?
+                .with_note(name)?;
+            crate::app::log(tx, ports, vec![e])?;
+            Ok(id)
+        })
+    }
+
+    /// Releases a hold placed with [`Hogo::hold_seeker_data`]; what it kept falls due on
+    /// its own dates again.
+    pub fn release_seeker_hold(&self, session: &Session, hold: HoldId) -> Result<(), Error> {
+        self.with_session(session, Action::HoldReleased, &mut |ports, actor, tx| {
+            let st = settings(tx)?;
+            decide(&Context::new(actor, st.affairs), &Operation::ConfirmPlacementDisposal)?;
+            let mut h: StoredHold = HOLDS
+                .get(&*tx.docs, tx.organisation, &hold.to_string())?
+                .ok_or_else(|| Error::NotFound { what: format!("hold {hold}") })?;
+            if h.scope.kinds.is_empty() || h.scope.kinds.iter().any(|k| !is_placement_kind(*k)) {
+                return Err(crate::error::invalid(
+                    "hold",
+                    hogo_domain::RuleId::P11,
+                    "職業紹介の保存継続ではありません",
+                    "not a hold on placement data",
+                ));
+            }
+            h.released = Some(ports.today());
+            h.clone().into_hold(tx.organisation)?;
+            HOLDS.put(tx.docs, tx.organisation, &hold.to_string(), &h)?;
+            let e = entry(ports, actor, Action::HoldReleased)
+                .with_object(ObjectRef::Hold(hold))
+                .with_note(&h.name)?;
+            crate::app::log(tx, ports, vec![e])
+        })
+    }
+
     /// The 個人情報取扱責任者 confirms and runs the disposal of job-placement data due today
     /// (P11). Refused for anyone else (P5, P11).
     pub fn confirm_placement_disposal(

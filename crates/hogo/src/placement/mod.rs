@@ -524,6 +524,91 @@ pub(crate) fn open_seeker(
     Ok((profile, details, occupations))
 }
 
+/// What a disclosure (APPI 33条) holds about a job seeker beyond the common profile: the
+/// registration, the details, the contact log and the 求職管理簿 row (P7; journey 2).
+pub(crate) fn seeker_disclosure_items(
+    ports: &Ports<'_>,
+    tx: &Tx<'_>,
+    subject: SubjectId,
+) -> Result<Vec<hogo_requests::package::SourceItem>, Error> {
+    use hogo_requests::package::{ItemCategory, SourceItem};
+    let org = tx.organisation;
+    let mut items = Vec::new();
+    let Some(rec) = SEEKERS.get::<SeekerRecord>(&*tx.docs, org, &subject.to_string())? else {
+        return Ok(items);
+    };
+    let purposes: Vec<&str> = rec.stated_purposes.iter().map(|p| p.label_ja()).collect();
+    items.push(SourceItem {
+        category: ItemCategory::Other,
+        title: "求職登録".into(),
+        content: format!(
+            "受付日: {}\n受付場所: {}\n有効期間: {}まで\n明示した利用目的: {}\n登録終了: {}",
+            rec.received_on,
+            rec.place,
+            rec.valid_until,
+            purposes.join("、"),
+            rec.ended_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+        ),
+    });
+    if let Some(r) = rec.details_record {
+        let d: SeekerDetails = open_json(ports, tx, r)?;
+        items.push(SourceItem {
+            category: ItemCategory::Profile,
+            title: "連絡先・経歴".into(),
+            content: format!(
+                "連絡先: {}\n職歴: {}\n資格・免許: {}\n学歴: {}",
+                d.contact,
+                d.work_history,
+                d.qualifications.join("、"),
+                d.education
+            ),
+        });
+    }
+    if !rec.contacts.is_empty() {
+        let lines: Vec<String> = rec
+            .contacts
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    c.on,
+                    match c.outcome {
+                        ContactOutcome::Reconfirmed => "内容を再確認",
+                        ContactOutcome::Updated => "内容を更新",
+                        ContactOutcome::NotChecked => "確認なし",
+                    }
+                )
+            })
+            .collect();
+        items.push(SourceItem {
+            category: ItemCategory::Other,
+            title: "連絡記録".into(),
+            content: lines.join("\n"),
+        });
+    }
+    if let Some(row) = REGISTER.get::<RegisterRow>(&*tx.docs, org, &subject.to_string())? {
+        let p: RegisterPersonal = open_json(ports, tx, row.record)?;
+        let refs: Vec<String> = row
+            .referrals
+            .iter()
+            .map(|r| format!("{} {} {}", r.on, r.employer, r.result.clone().unwrap_or_default()))
+            .collect();
+        items.push(SourceItem {
+            category: ItemCategory::Other,
+            title: "求職管理簿".into(),
+            content: format!(
+                "氏名: {}\n住所: {}\n生年月日: {}\n希望職種: {}\n紹介状況: {}",
+                p.name,
+                p.address,
+                p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                p.desired_occupations.join("、"),
+                refs.join(" / ")
+            ),
+        });
+    }
+    Ok(items)
+}
+
 impl<S: Store> Hogo<S> {
     /// Registers a job seeker (P1, P2, P4, P5): purposes stated (vague ones refused), data
     /// from the person or — with the person's consent recorded here, source named — from

@@ -621,3 +621,124 @@ fn no_my_number_in_seeker_data() {
     ));
     assert!(a.app.seekers(&a.staff).unwrap().is_empty());
 }
+
+/// P3, P7 (APPI 33条5項, journey 2): a job seeker's disclosure package holds the
+/// registration, the contact log, the 求職管理簿 row and the provision records (recipient,
+/// items, consent); after the profile's disposal the remaining records are still disclosed.
+#[test]
+fn disclosure_package_holds_provision_records_and_contact_log() {
+    use hogo_requests::testkit::seed_form_principal_by_post;
+    use hogo_requests::{Command, PaymentMethod, RequestKind};
+    let mut a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-020")).unwrap();
+    consent_items(&a, s, "株式会社エー", vec![SeekerItem::Name, SeekerItem::WorkHistory]);
+    provide(&a, s, employer_a(), ProvisionRecordForm::ContractDocument).unwrap();
+    a.app
+        .seeker_contact(
+            &a.staff,
+            s,
+            NewContact {
+                on: date(2025, 4, 1),
+                outcome: ContactOutcome::Reconfirmed,
+                update: None,
+                referral_result: None,
+            },
+        )
+        .unwrap();
+    let package = |a: &Agency| {
+        let me = a.app.whoami(&a.staff).unwrap();
+        let id = a
+            .app
+            .file_request(
+                &a.staff,
+                seed_form_principal_by_post(a.clock.today()),
+                Some(s),
+                a.clock.today(),
+            )
+            .unwrap();
+        a.app
+            .request_step(
+                &a.staff,
+                id,
+                &Command::VerifyIdentity {
+                    by: me.clone(),
+                    document: hogo_domain::verification::IdentityDocument::DriversLicence,
+                    unmasked: vec![],
+                },
+            )
+            .unwrap();
+        a.app
+            .request_step(
+                &a.staff,
+                id,
+                &Command::ReceiveFee {
+                    by: me,
+                    kind: RequestKind::Disclosure,
+                    amount_yen: 1_000,
+                    method: PaymentMethod::PostageStamps,
+                },
+            )
+            .unwrap();
+        format!("{:?}", a.app.disclosure_package(&a.staff, id, RequestKind::Disclosure).unwrap())
+    };
+    let text = package(&a);
+    assert!(text.contains("第三者提供記録（株式会社エー）") && text.contains("職歴"), "{text}");
+    assert!(text.contains("連絡記録") && text.contains("求職管理簿") && text.contains("求職 花子"));
+    a.travel(date(2025, 7, 1));
+    a.app.end_registration(&a.staff, s, date(2025, 6, 30)).unwrap();
+    a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    let text = package(&a);
+    assert!(text.contains("第三者提供記録（株式会社エー）") && text.contains("求職管理簿"));
+    assert!(!text.contains("連絡先・経歴") && !text.contains("045-000-0000"), "{text}");
+}
+
+/// P11: "unless a law requires keeping it" — a hold by the privacy officer keeps the
+/// profile past the registration end; once released, it is disposed of. Placement staff
+/// cannot place one.
+#[test]
+fn a_legal_hold_keeps_the_profile_until_released() {
+    let mut a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-021")).unwrap();
+    a.travel(date(2025, 7, 1));
+    a.app.end_registration(&a.staff, s, date(2025, 6, 30)).unwrap();
+    assert!(refused(
+        &a.app.hold_seeker_data(&a.staff, s, "訴訟", "民事訴訟法（証拠保全）").unwrap_err(),
+        RuleId::P11
+    ));
+    let h = a.app.hold_seeker_data(&a.officer, s, "訴訟", "民事訴訟法（証拠保全）").unwrap();
+    let rep = a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert!(rep.disposed.is_empty());
+    assert!(rep.held >= 1, "the profile is reported as held");
+    assert!(a.app.use_seeker_data(&a.staff, s, Purpose::Interview).is_ok());
+    a.app.release_seeker_hold(&a.officer, h).unwrap();
+    let rep = a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert_eq!(rep.disposed.len(), 1);
+    assert!(a.app.use_seeker_data(&a.staff, s, Purpose::Interview).is_err());
+}
+
+/// P3: a consolidated record for repeated provision to one recipient is one record kept
+/// 3 years from the **last** provision (規則21条2号).
+#[test]
+fn consolidated_record_runs_from_the_last_provision() {
+    let mut a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-022")).unwrap();
+    consent_items(&a, s, "株式会社エー", vec![SeekerItem::Name, SeekerItem::WorkHistory]);
+    provide(&a, s, employer_a(), ProvisionRecordForm::Consolidated).unwrap();
+    a.travel(date(2025, 6, 1));
+    provide(&a, s, employer_a(), ProvisionRecordForm::Consolidated).unwrap();
+    let recs = a.app.provision_records(&a.staff, s).unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].provided_on, vec![date(2025, 4, 1), date(2025, 6, 1)]);
+    a.travel(date(2028, 5, 1));
+    assert!(
+        a.app
+            .confirm_placement_disposal(&a.officer, false)
+            .unwrap()
+            .disposed
+            .iter()
+            .all(|(_, k)| k != "provision_record_consolidated")
+    );
+    a.travel(date(2028, 6, 2));
+    let rep = a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert!(rep.disposed.iter().any(|(_, k)| k == "provision_record_consolidated"));
+}
