@@ -463,6 +463,20 @@ pub(crate) fn seeker(
         .ok_or_else(|| Error::NotFound { what: format!("job seeker {subject}") })
 }
 
+/// A registered job seeker is provided to only through [`Hogo::provide_seeker_data`],
+/// which checks the items against the consent and keeps the APPI 29条 record (P3).
+pub(crate) fn refuse_itemless_provision(tx: &Tx<'_>, subject: SubjectId) -> Result<(), Error> {
+    if SEEKERS.get::<SeekerRecord>(&*tx.docs, tx.organisation, &subject.to_string())?.is_some() {
+        return Err(invalid(
+            "subject",
+            RuleId::P3,
+            "求職者の提供は項目と同意を指定して行います（provide_seeker_data）",
+            "a registered job seeker is provided to with items and consent (provide_seeker_data)",
+        ));
+    }
+    Ok(())
+}
+
 /// P5: only 職業紹介部門 staff (and the 個人情報取扱責任者) reach job-seeker data.
 pub(crate) fn placement_role(actor: &Actor, st: &OrganisationSettings) -> Result<(), Error> {
     decide(

@@ -207,6 +207,9 @@ fn provision_needs_consent_for_that_employer_and_those_items() {
         None,
     );
     assert!(refused(&more.unwrap_err(), RuleId::P3));
+    // The item-less provision path refuses a registered job seeker (no second way out).
+    let old = a.app.provide_personal_data(&a.staff, s, employer_a()).unwrap_err();
+    assert!(matches!(old, Error::Invalid { rule: RuleId::P3, .. }), "{old:?}");
     let records = a.app.provision_records(&a.staff, s).unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].recipient, "株式会社エー");
