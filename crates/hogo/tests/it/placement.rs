@@ -745,3 +745,56 @@ fn consolidated_record_runs_from_the_last_provision() {
     let rep = a.app.confirm_placement_disposal(&a.officer, false).unwrap();
     assert!(rep.disposed.iter().any(|(_, k)| k == "provision_record_consolidated"));
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        /// P3 (quantified, through the application): whatever consents the person gives to
+        /// other employers and partner agencies, with any items, withdrawn or not, a
+        /// provision to employer X is refused and leaves no provision record.
+        #[test]
+        fn no_consents_for_others_allow_employer_x(
+            consents in proptest::collection::vec(
+                (0usize..4, proptest::collection::btree_set(0usize..9, 1..5), any::<bool>(), any::<bool>()),
+                0..6,
+            ),
+            wanted in proptest::collection::btree_set(0usize..9, 1..4),
+        ) {
+            const OTHERS: [&str; 4] = ["株式会社エー", "株式会社ビー", "X社（株）", "提携エージェント"];
+            let a = agency();
+            let s = a.app.register_seeker(&a.staff, new_seeker("J-P")).unwrap();
+            for (who, items, partner, withdraw) in consents {
+                let purpose = if partner { Purpose::ProvisionToPartnerAgency } else { Purpose::ProvisionToEmployer };
+                let c = a.app.record_consent(
+                    &a.staff,
+                    s,
+                    ConsentScope::ProvisionOfItems {
+                        recipient: OTHERS[who].into(),
+                        purpose,
+                        items: items.iter().map(|&i| SeekerItem::ALL[i]).collect(),
+                    },
+                    ConsentMethod::Written,
+                    a.clock.now(),
+                ).unwrap();
+                if withdraw {
+                    a.app.withdraw_consent(&a.staff, c).unwrap();
+                }
+            }
+            let r = a.app.provide_seeker_data(
+                &a.staff,
+                ProvideSeeker {
+                    subject: s,
+                    basis: ThirdPartyBasis::RecruitingEmployer { recipient: "X社".into() },
+                    items: wanted.iter().map(|&i| SeekerItem::ALL[i]).collect(),
+                    form: ProvisionRecordForm::Individual,
+                },
+                None,
+            );
+            prop_assert!(matches!(r, Err(Error::Refused(ref x)) if x.rule == RuleId::P3));
+            prop_assert!(a.app.provision_records(&a.staff, s).unwrap().is_empty());
+        }
+    }
+}
