@@ -43,22 +43,22 @@ pub(crate) const SEEDS: [u64; 6] = [9001, 9002, 9003, 9004, 9005, 9006];
 
 /// The demo accounts' passwords (a throwaway database with synthetic data only).
 pub(crate) const MANAGER_PASSWORD: &str = "demo-manager-pass";
-const ADMIN_PASSWORD: &str = "demo-admin-pass-0";
+pub(crate) const ADMIN_PASSWORD: &str = "demo-admin-pass-0";
 const CLERK_FIRST_PASSWORD: &str = "demo-clerk-first-0";
 /// The clerk's password after the first change.
 pub(crate) const CLERK_PASSWORD: &str = "demo-clerk-pass-1";
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-struct Narrator {
+pub(crate) struct Narrator {
     lang: Lang,
     step: usize,
 }
 
 impl Narrator {
-    fn step(&mut self, clock: &CliClock, ja: &str, en: &str) {
+    pub(crate) fn step(&mut self, clock: &CliClock, ja: &str, en: &str) {
         self.step += 1;
         outln!();
         outln!(
@@ -70,7 +70,7 @@ impl Narrator {
         outln!("    {}", self.lang.pick(ja, en));
     }
 
-    fn say(&self, ja: &str, en: &str) {
+    pub(crate) fn say(&self, ja: &str, en: &str) {
         outln!("    {}", self.lang.pick(ja, en));
     }
 }
@@ -102,7 +102,7 @@ fn employer() -> OrganisationInput {
         responsible: ResponsiblePeople {
             number_manager: "山田 花子".into(),
             department: "総務部".into(),
-            privacy_officer: None,
+            privacy_officer: Some("佐藤 一郎".into()),
             representative: "代表取締役 鈴木 次郎".into(),
         },
         areas: Areas {
@@ -110,7 +110,7 @@ fn employer() -> OrganisationInput {
             handling: vec!["総務部 執務室".into()],
         },
         affairs: AffairSet::all(),
-        purposes: Vec::new(),
+        purposes: hogo_domain::Purpose::ALL.to_vec(),
         use_approval_required: true,
         disposal_approval_required: true,
         require_totp_for_number_roles: false,
@@ -122,7 +122,7 @@ fn pw(s: &str) -> SecretString {
     SecretString::from(s)
 }
 
-fn sign_in<S: Store>(
+pub(crate) fn sign_in<S: Store>(
     app: &Hogo<S>,
     org: OrganisationId,
     login: &str,
@@ -132,7 +132,7 @@ fn sign_in<S: Store>(
 }
 
 /// Moves the simulated clock and stores it in the demo database.
-fn travel<S: Store>(
+pub(crate) fn travel<S: Store>(
     app: &Hogo<S>,
     clock: &CliClock,
     org: OrganisationId,
@@ -532,6 +532,7 @@ pub(crate) fn run_on<S: Store>(app: &Hogo<S>, clock: &CliClock, lang: Lang) -> R
     }
 
     let requests = requests_journey(app, clock, org, &mut n, id("E003")?, clerk_id)?;
+    crate::demo_placement::journey(app, clock, org, &mut n)?;
 
     travel(app, clock, org, date(2035, 2, 1))?;
     let manager = sign_in(app, org, "manager", MANAGER_PASSWORD)?;

@@ -9,6 +9,7 @@ mod out;
 mod check;
 mod ctx;
 mod demo;
+mod demo_placement;
 mod env;
 mod i18n;
 mod ledger;
@@ -16,6 +17,7 @@ mod numbers;
 mod requests;
 mod retention;
 mod secret;
+mod seeker;
 mod session;
 mod store;
 mod subjects;
@@ -118,6 +120,11 @@ enum Command {
     Certificate {
         /// Certificate id.
         id: Option<String>,
+    },
+    /// 求職者・求職管理簿（職業紹介） / job seekers and the placement register (doc 000).
+    Seeker {
+        #[command(subcommand)]
+        command: seeker::SeekerCommand,
     },
 }
 
@@ -222,6 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Certificate { id } => retention::certificate(&g, id)?,
         Command::Ledger { command } => ledger::run(&g, command)?,
         Command::Register => ledger::register(&g)?,
+        Command::Seeker { command } => seeker::run(&g, command)?,
     })
 }
 

@@ -70,6 +70,12 @@ pub(crate) struct InitArgs {
     /// システム管理者のログイン名（職務分離） / a separate administrator's login.
     #[arg(long)]
     admin_login: Option<String>,
+    /// 個人情報取扱責任者の氏名（職業紹介を行う場合） / the privacy officer's name (placement agencies, P5).
+    #[arg(long)]
+    privacy_officer: Option<String>,
+    /// 求職者に明示する利用目的 (ids, comma separated; `all` for the eight of doc 000) / purposes stated to job seekers (P1).
+    #[arg(long, value_delimiter = ',')]
+    placement_purposes: Vec<String>,
 }
 
 /// Parses affair ids.
@@ -88,6 +94,25 @@ pub(crate) fn affairs(ids: &[String]) -> Result<AffairSet> {
         set = set.with(a);
     }
     Ok(set)
+}
+
+/// Parses the purposes stated to job seekers (P1): ids, or `all`.
+fn placement_purposes(ids: &[String]) -> Result<Vec<hogo_domain::Purpose>> {
+    if ids.iter().any(|i| i.trim() == "all") {
+        return Ok(hogo_domain::Purpose::ALL.to_vec());
+    }
+    ids.iter()
+        .map(|id| {
+            hogo_domain::placement::parse_stated_purpose(id).map_err(|r| {
+                anyhow::anyhow!(
+                    "--placement-purposes: {} / {} ({})",
+                    r.message_ja,
+                    r.message_en,
+                    r.rule
+                )
+            })
+        })
+        .collect()
 }
 
 /// Every affair id, for messages.
@@ -124,12 +149,12 @@ pub(crate) fn init(g: &Global, a: InitArgs) -> Result<()> {
             responsible: ResponsiblePeople {
                 number_manager: a.manager_name.clone(),
                 department: a.department,
-                privacy_officer: None,
+                privacy_officer: a.privacy_officer,
                 representative: a.representative,
             },
             areas: Areas { controlled: a.controlled, handling: a.handling },
             affairs: affairs(&a.affairs)?,
-            purposes: Vec::new(),
+            purposes: placement_purposes(&a.placement_purposes)?,
             use_approval_required: a.use_approval,
             disposal_approval_required: a.disposal_approval,
             require_totp_for_number_roles: a.require_totp,

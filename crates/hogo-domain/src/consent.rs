@@ -39,6 +39,16 @@ pub enum ConsentScope {
     NumberTransferToNewEmployer,
     /// Use or provision to protect life, body or property (番号法9条5項, 19条16号).
     LifeBodyProperty,
+    /// Provision of the named items of a job seeker to a named recipient (P3: "consent for
+    /// that employer and those items"); also satisfies a [`ConsentScope::Recipient`] check.
+    ProvisionOfItems {
+        /// The recipient's name (求人企業 or 業務提携先).
+        recipient: String,
+        /// Under which purpose (⑷ or ⑹).
+        purpose: Purpose,
+        /// The items the person agreed to have provided.
+        items: Vec<crate::placement::SeekerItem>,
+    },
 }
 
 /// How consent was given.

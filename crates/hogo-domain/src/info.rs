@@ -208,12 +208,20 @@ pub enum DataClass {
     IdentityDocumentCopy,
     /// Ordinary profile data (name, address, …).
     Profile,
+    /// A 求職管理簿 row (P11): kept 2 years after 完結 while the profile is disposed of at
+    /// the registration's end, so it has its own data key.
+    PlacementRegister,
 }
 
 impl DataClass {
     /// Every class.
-    pub const ALL: [Self; 4] =
-        [Self::MyNumber, Self::Sensitive, Self::IdentityDocumentCopy, Self::Profile];
+    pub const ALL: [Self; 5] = [
+        Self::MyNumber,
+        Self::Sensitive,
+        Self::IdentityDocumentCopy,
+        Self::Profile,
+        Self::PlacementRegister,
+    ];
 
     /// The stable id (used in associated data and storage).
     pub fn id(self) -> &'static str {
@@ -222,6 +230,7 @@ impl DataClass {
             Self::Sensitive => "sensitive",
             Self::IdentityDocumentCopy => "identity_document_copy",
             Self::Profile => "profile",
+            Self::PlacementRegister => "placement_register",
         }
     }
 

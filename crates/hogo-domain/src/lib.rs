@@ -24,6 +24,7 @@ pub mod corporate_number;
 pub mod ids;
 pub mod info;
 pub mod my_number;
+pub mod placement;
 pub mod policy;
 pub mod ports;
 pub mod rule;
@@ -42,6 +43,7 @@ pub use ids::{
 };
 pub use info::{DataClass, ForbiddenItem, InfoCategory, OccupationalNecessity, SensitiveKind};
 pub use my_number::{MyNumber, MyNumberError};
+pub use placement::{InputConfirmation, ProvisionRecordForm, SeekerItem};
 pub use policy::{Authorization, Operation, Refusal, RefusalCode};
 pub use ports::{Clock, Entropy, IdGen};
 pub use rule::RuleId;

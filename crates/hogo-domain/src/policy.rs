@@ -719,7 +719,10 @@ pub fn decide(ctx: &Context<'_>, op: &Operation) -> Result<Authorization, Refusa
 
 fn consent_to(ctx: &Context<'_>, purpose: Purpose, recipient: &str) -> bool {
     ctx.has_consent(|s| match s {
-        ConsentScope::Recipient { recipient: r, purpose: p } => *p == purpose && r == recipient,
+        ConsentScope::Recipient { recipient: r, purpose: p }
+        | ConsentScope::ProvisionOfItems { recipient: r, purpose: p, .. } => {
+            *p == purpose && r == recipient
+        }
         _ => false,
     })
 }
@@ -746,6 +749,7 @@ fn purpose_allowed(ctx: &Context<'_>, purpose: Purpose) -> Result<(), Refusal> {
         && !ctx.has_consent(|s| {
             matches!(s, ConsentScope::Purpose { purpose: p } if *p == purpose)
                 || matches!(s, ConsentScope::Recipient { purpose: p, .. } if *p == purpose)
+                || matches!(s, ConsentScope::ProvisionOfItems { purpose: p, .. } if *p == purpose)
         })
     {
         return Err(refuse(

@@ -29,6 +29,16 @@ impl<S: Store> Hogo<S> {
                 "explain the need before asking consent for special-care data",
             ));
         }
+        if let ConsentScope::ProvisionOfItems { recipient, items, .. } = &scope
+            && (recipient.trim().is_empty() || items.is_empty())
+        {
+            return Err(invalid(
+                "scope.items",
+                RuleId::P3,
+                "提供先と提供する項目を指定してください",
+                "name the recipient and the items the person agrees to have provided",
+            ));
+        }
         self.with_session(session, Action::ConsentGiven, &mut |ports, actor, tx| {
             if given_at > ports.now() {
                 return Err(invalid(

@@ -55,6 +55,7 @@ pub mod ledger_ops;
 pub mod movements;
 pub mod numbers;
 pub mod organisation;
+pub mod placement;
 pub mod requests_ops;
 pub mod retention_ops;
 pub mod setup;

@@ -164,6 +164,8 @@ impl<S: Store> Hogo<S> {
             let rec: SubjectRecord = SUBJECTS
                 .get(&*tx.docs, tx.organisation, &subject.to_string())?
                 .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
+            // A registered job seeker's data goes out only with its items and 29条 record.
+            crate::placement::refuse_itemless_provision(tx, subject)?;
             let consents: Vec<hogo_domain::Consent> = crate::docs::CONSENTS
                 .list::<hogo_domain::Consent>(&*tx.docs, tx.organisation)?
                 .into_iter()

@@ -526,7 +526,7 @@ pub(crate) fn number_ctx(
     }
 }
 
-fn profile_ctx(
+pub(crate) fn profile_ctx(
     org: hogo_domain::OrganisationId,
     subject: SubjectId,
     record: RecordId,

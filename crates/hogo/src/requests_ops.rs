@@ -161,21 +161,32 @@ impl DisclosureSource for StoreSource<'_, '_> {
         let Some(subject) = self.subject else { return Ok(Vec::new()) };
         let org = self.tx.organisation;
         let mut items = Vec::new();
+        // 第三者提供記録 of job seekers (APPI 29条, disclosable under 33条5項; P3, P7).
+        let provisions = crate::placement::provision_disclosure_items(self.tx, subject)?;
         if kind == RequestKind::ProvisionRecordDisclosure {
-            return Ok(items);
+            return Ok(provisions);
         }
-        let profile = open_profile(self.ports, self.tx, subject)?;
-        items.push(SourceItem {
-            category: ItemCategory::Profile,
-            title: "基本情報".into(),
-            content: format!(
-                "氏名: {}\nフリガナ: {}\n生年月日: {}\n住所: {}",
-                profile.name,
-                profile.furigana,
-                profile.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-                profile.address
-            ),
-        });
+        items.extend(crate::placement::seeker_disclosure_items(self.ports, self.tx, subject)?);
+        items.extend(provisions);
+        // A job seeker's profile may already be disposed of (P11): the register row and
+        // the records that remain are still disclosed.
+        let has_profile = crate::docs::PROFILE_RECORDS
+            .get::<hogo_domain::RecordId>(&*self.tx.docs, org, &subject.to_string())?
+            .is_some();
+        if has_profile {
+            let profile = open_profile(self.ports, self.tx, subject)?;
+            items.push(SourceItem {
+                category: ItemCategory::Profile,
+                title: "基本情報".into(),
+                content: format!(
+                    "氏名: {}\nフリガナ: {}\n生年月日: {}\n住所: {}",
+                    profile.name,
+                    profile.furigana,
+                    profile.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                    profile.address
+                ),
+            });
+        }
         if let Some(rec) =
             SUBJECTS.get::<SubjectRecord>(&*self.tx.docs, org, &subject.to_string())?
         {

@@ -288,7 +288,7 @@ pub struct StoredHold {
 }
 
 impl StoredHold {
-    fn into_hold(self, org: OrganisationId) -> Result<LegalHold, Error> {
+    pub(crate) fn into_hold(self, org: OrganisationId) -> Result<LegalHold, Error> {
         let mut h = LegalHold::new(
             self.id,
             org,
@@ -565,10 +565,14 @@ impl<S: Store> Hogo<S> {
                 by: actor.staff,
                 // With the organisation's switch on, the whole batch needs approval
                 // (doc 000 §11); otherwise only the kinds configured for review.
+                // Placement data is confirmed by the privacy officer instead (P11).
                 holdings: if settings(tx)?.disposal_approval_required {
-                    plan.due().map(|h| h.holding).collect()
+                    plan.due().filter(|h| !is_placement_kind(h.kind)).map(|h| h.holding).collect()
                 } else {
-                    plan.awaiting_approval().map(|h| h.holding).collect()
+                    plan.awaiting_approval()
+                        .filter(|h| !is_placement_kind(h.kind))
+                        .map(|h| h.holding)
+                        .collect()
                 },
                 numbers: plan.numbers_due().map(|n| n.subject).collect(),
             };
@@ -605,6 +609,12 @@ impl<S: Store> Hogo<S> {
             CERTIFICATES.list(&*tx.docs, tx.organisation)
         })
     }
+}
+
+/// Whether a document kind belongs to job placement (P3, P11): disposed of by the placement
+/// disposal, confirmed by the 個人情報取扱責任者.
+pub(crate) fn is_placement_kind(kind: DocumentKind) -> bool {
+    matches!(kind.rule(), RuleId::P11 | RuleId::P3)
 }
 
 fn affected_subjects(tx: &Tx<'_>, scope: &HoldScope) -> Result<Vec<SubjectId>, Error> {
@@ -661,7 +671,10 @@ fn dispose(
         );
         !(all_need_approval || review) || approved_holding(&h.holding)
     };
-    let holdings: Vec<_> = plan.due().filter(holding_ok).collect();
+    // Job-placement data (求職者情報, 求職管理簿, 第三者提供記録) is disposed of by the
+    // placement disposal the 個人情報取扱責任者 confirms (P5, P11), never by number staff.
+    let holdings: Vec<_> =
+        plan.due().filter(|h| !is_placement_kind(h.kind)).filter(holding_ok).collect();
     let numbers: Vec<_> = plan
         .numbers_due()
         .filter(|n| {
@@ -669,7 +682,9 @@ fn dispose(
                 || approval.as_ref().is_some_and(|a| a.numbers.contains(&n.subject))
         })
         .collect();
-    let awaiting = plan.due().count() - holdings.len() + plan.numbers_due().count() - numbers.len();
+    let awaiting = plan.due().filter(|h| !is_placement_kind(h.kind)).count() - holdings.len()
+        + plan.numbers_due().count()
+        - numbers.len();
     let held = plan.held().count();
     let mut report = DisposalReport {
         today,
@@ -801,11 +816,6 @@ fn dispose(
     if entries.is_empty() {
         return Ok(report);
     }
-    let receipts = hogo_ledger::ledger::append(tx.ledger, org, entries, ports.entropy)?;
-    let log_signer = signer(tx, ports)?;
-    let signed = hogo_ledger::ledger::checkpoint(tx.ledger, org, &log_signer)?;
-    let size = signed.checkpoint.size;
-    let note = signed.to_note();
     let held_by: BTreeMap<SubjectId, Vec<HoldId>> = plan
         .held()
         .filter_map(|h| match &h.status {
@@ -813,7 +823,53 @@ fn dispose(
             _ => None,
         })
         .collect();
-    for (subject, items) in per_subject {
+    report.certificates = certify(
+        ports,
+        actor,
+        tx,
+        Certify {
+            entries,
+            per_subject,
+            approved_by: approval.as_ref().map(|a| a.by),
+            held_by,
+            id_prefix: "",
+        },
+    )?;
+    Ok(report)
+}
+
+/// What [`certify`] appends and certifies.
+pub(crate) struct Certify {
+    /// The ledger entries of the disposal, in order.
+    pub(crate) entries: Vec<hogo_ledger::NewEntry>,
+    /// Per subject: each disposed item and the index of its entry in `entries`.
+    pub(crate) per_subject: BTreeMap<SubjectId, Vec<(DisposedItem, usize)>>,
+    /// Who approved or confirmed the batch.
+    pub(crate) approved_by: Option<StaffId>,
+    /// Legal holds that kept other items, per subject.
+    pub(crate) held_by: BTreeMap<SubjectId, Vec<HoldId>>,
+    /// A prefix for certificate ids (keeps two disposal runs of one day apart).
+    pub(crate) id_prefix: &'static str,
+}
+
+/// Appends a disposal's entries, signs a checkpoint and stores one 削除証明書 per subject
+/// with the inclusion proof of each of its entries. Shared by the My Number disposal (M11)
+/// and the job-placement disposal (P11). Returns the certificate ids.
+pub(crate) fn certify(
+    ports: &Ports<'_>,
+    actor: &hogo_domain::Actor,
+    tx: &mut Tx<'_>,
+    c: Certify,
+) -> Result<Vec<String>, Error> {
+    let org = tx.organisation;
+    let today = ports.today();
+    let receipts = hogo_ledger::ledger::append(tx.ledger, org, c.entries, ports.entropy)?;
+    let log_signer = signer(tx, ports)?;
+    let signed = hogo_ledger::ledger::checkpoint(tx.ledger, org, &log_signer)?;
+    let size = signed.checkpoint.size;
+    let note = signed.to_note();
+    let mut ids = Vec::new();
+    for (subject, items) in c.per_subject {
         let mut proofs = BTreeMap::new();
         let mut certified = Vec::new();
         for (mut item, idx) in items {
@@ -826,22 +882,22 @@ fn dispose(
             proofs.insert(seq, proof.path.iter().map(|h| hex(h)).collect());
             certified.push(item);
         }
-        let id = format!("{}-{subject}", today.format("%Y%m%d"));
+        let id = format!("{}{}-{subject}", c.id_prefix, today.format("%Y%m%d"));
         let cert = DeletionCertificate {
             id: id.clone(),
             organisation: org,
             subject,
             disposed_at: ports.now(),
             disposed_by: actor.staff,
-            approved_by: approval.as_ref().map(|a| a.by),
+            approved_by: c.approved_by,
             items: certified,
             method: "暗号学的消去（データ鍵・保存期限月鍵の破棄、AES-256-GCM） / crypto-shredding of data keys".into(),
             checkpoint: note.clone(),
             proofs,
-            held_by: held_by.get(&subject).cloned().unwrap_or_default(),
+            held_by: c.held_by.get(&subject).cloned().unwrap_or_default(),
         };
         CERTIFICATES.put(tx.docs, org, &id, &cert)?;
-        report.certificates.push(id);
+        ids.push(id);
     }
-    Ok(report)
+    Ok(ids)
 }

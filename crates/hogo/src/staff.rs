@@ -51,6 +51,29 @@ fn consume_nomination(tx: &mut crate::store::Tx<'_>, login: &str, role: Role) ->
     Ok(())
 }
 
+/// P5, P8, P11: one named 個人情報取扱責任者 per organisation (doc 000 §5): the role is
+/// refused while another account holds it.
+fn one_privacy_officer(
+    tx: &crate::store::Tx<'_>,
+    account: Option<StaffId>,
+    role: Role,
+) -> Result<(), Error> {
+    if role != Role::PrivacyOfficer {
+        return Ok(());
+    }
+    let holders = tx
+        .auth
+        .memberships_of_organisation(tx.organisation)
+        .map_err(|e| Error::Storage(e.to_string()))?;
+    if holders.iter().any(|m| m.role == Role::PrivacyOfficer && Some(m.account) != account) {
+        return Err(Error::Conflict {
+            rule: RuleId::P5,
+            message: "個人情報取扱責任者は1名です（既に任命されています） / the organisation names one privacy officer, and one is already appointed".into(),
+        });
+    }
+    Ok(())
+}
+
 impl<S: Store> Hogo<S> {
     /// The 事務取扱責任者 names a person for a number-handling role (Art. 5: named clerks).
     pub fn nominate_staff(&self, session: &Session, login: &str, role: Role) -> Result<(), Error> {
@@ -91,6 +114,7 @@ impl<S: Store> Hogo<S> {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             let login = account.login.trim().to_lowercase();
+            one_privacy_officer(tx, None, grant.role)?;
             if grant.role.handles_numbers() {
                 consume_nomination(tx, &login, grant.role)?;
             }
@@ -125,6 +149,7 @@ impl<S: Store> Hogo<S> {
         self.with_session(session, Action::RoleGranted, &mut |ports, actor, tx| {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
+            one_privacy_officer(tx, Some(account), grant.role)?;
             if grant.role.handles_numbers() {
                 let login = tx
                     .auth

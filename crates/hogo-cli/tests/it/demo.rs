@@ -59,6 +59,11 @@ fn demo_runs_and_leaves_no_plaintext_number_anywhere() {
     assert!(stdout.contains("資格取得日の訂正") && stdout.contains("訂正記録"));
     assert!(stdout.contains("手数料は求めません"));
     assert!(stdout.contains("「回答書」") && !stdout.contains("下記のとおり回答いたします"));
+    // Job placement (doc 000, P3, P9, P11): provision to A sealed, B refused, the profile
+    // shredded and the 求職管理簿 row kept — and no job seeker's name or address printed.
+    assert!(stdout.contains("求人企業B") && stdout.contains("（P3）"));
+    assert!(stdout.contains("age で暗号化") && stdout.contains("求職管理簿 1行"));
+    assert!(!stdout.contains("求職 花子") && !stdout.contains("新宿区"));
     assert_no_number("stdout", &o.stdout);
     assert_no_number("stderr", &o.stderr);
     let mut files = Vec::new();

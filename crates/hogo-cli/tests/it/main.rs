@@ -11,5 +11,6 @@ mod postgres;
 mod requests;
 mod retention;
 mod role_matrix;
+mod seeker;
 mod staff;
 mod tamper;

@@ -6,3 +6,4 @@
 mod invariants;
 mod journey_clerk;
 mod journey_requests_audit;
+mod placement;

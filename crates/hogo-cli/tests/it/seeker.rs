@@ -1,0 +1,299 @@
+//! `hogo seeker …` (issue 13): registration with show-back, consent-based provision with
+//! a sealed file, the CSV import that a never-collect column refuses whole, the register
+//! book, and the disposal the privacy officer confirms — bilingual, `--json` for lists.
+
+use assert_cmd::assert::Assert;
+use predicates::prelude::*;
+
+use crate::common::{Env, MANAGER_PASSWORD, fresh, init_with, json, login, login_as, stderr};
+
+const ADMIN_PASSWORD: &str = "the administrator's password";
+
+/// An agency: manager, administrator, a placement clerk (terminal `placement`) and the
+/// privacy officer (terminal `officer`), each signed in.
+fn agency() -> Env {
+    let env = fresh();
+    init_with(
+        &env,
+        "ja",
+        &[
+            "--admin-login",
+            "admin",
+            "--privacy-officer",
+            "佐藤 一郎",
+            "--placement-purposes",
+            "all",
+        ],
+        &format!("{MANAGER_PASSWORD}\n{ADMIN_PASSWORD}\n"),
+    )
+    .success();
+    login_as(&env, "admin", ADMIN_PASSWORD).success();
+    for (login, role) in [("placement", "placement_staff"), ("officer", "privacy_officer")] {
+        env.hogo()
+            .arg("--db")
+            .arg(env.db())
+            .args(["staff", "add", "--login", login, "--name", login, "--role", role])
+            .write_stdin(format!("{login} first password\n"))
+            .assert()
+            .success();
+        env.hogo_in(login)
+            .args(["login", "--login", login])
+            .write_stdin(format!("{login} first password\n"))
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("password must be changed")
+                    .or(predicate::str::contains("パスワードの変更")),
+            );
+        env.hogo_in(login)
+            .arg("password")
+            .write_stdin(format!("{login} first password\n{login} new password!\n"))
+            .assert()
+            .success();
+        env.hogo_in(login)
+            .args(["login", "--login", login])
+            .write_stdin(format!("{login} new password!\n"))
+            .assert()
+            .success();
+    }
+    env
+}
+
+fn as_(env: &Env, who: &str, args: &[&str], stdin: &str) -> Assert {
+    env.hogo_in(who).args(args).write_stdin(stdin.to_owned()).assert()
+}
+
+fn register(env: &Env, reference: &str, confirm: &str) -> Assert {
+    as_(
+        env,
+        "placement",
+        &[
+            "--json",
+            "seeker",
+            "register",
+            "--reference",
+            reference,
+            "--received-on",
+            "2025-04-01",
+            "--place",
+            "横浜支店",
+            "--valid-until",
+            "2025-06-30",
+            "--occupation",
+            "経理事務",
+            "--name",
+            "求職 花子",
+            "--furigana",
+            "キュウショク ハナコ",
+            "--birth-date",
+            "1990-05-01",
+            "--address",
+            "神奈川県横浜市1-2-3",
+            "--work-history",
+            "事務職 5年",
+            "--purpose",
+            "interview",
+            "--purpose",
+            "provision_to_employer",
+            "--purpose",
+            "job_search_for_seeker",
+        ],
+        confirm,
+    )
+}
+
+/// P3, P9, P11, P5 through the CLI: consent for employer A allows A only; the file that
+/// leaves is an age file; after the registration ends only the privacy officer confirms
+/// the disposal, the profile is gone and the 求職管理簿 row stays.
+#[test]
+fn seeker_journey_provision_end_and_disposal() {
+    let env = agency();
+    let id =
+        json(&register(&env, "J-001", "y\n").success())["subject"].as_str().unwrap().to_owned();
+    let list = json(&as_(&env, "placement", &["--json", "seeker", "list"], "").success());
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    as_(
+        &env,
+        "placement",
+        &[
+            "--lang",
+            "en",
+            "seeker",
+            "provide",
+            &id,
+            "--employer",
+            "株式会社エー",
+            "--items",
+            "name,work_history",
+        ],
+        "",
+    )
+    .code(1)
+    .stderr(predicate::str::contains("refused (P3)"));
+    as_(
+        &env,
+        "placement",
+        &[
+            "seeker",
+            "consent",
+            &id,
+            "--scope",
+            "employer",
+            "--recipient",
+            "株式会社エー",
+            "--items",
+            "name,work_history",
+        ],
+        "",
+    )
+    .success();
+    let out = env.dir.path().join("to-a.age");
+    as_(
+        &env,
+        "placement",
+        &[
+            "--json",
+            "seeker",
+            "provide",
+            &id,
+            "--employer",
+            "株式会社エー",
+            "--items",
+            "name,work_history",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "a long file passphrase\n",
+    )
+    .success();
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(
+        bytes.starts_with(b"age-encryption.org/v1")
+            || bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+    );
+    assert!(!String::from_utf8_lossy(&bytes).contains("求職 花子"));
+    as_(
+        &env,
+        "placement",
+        &[
+            "--lang",
+            "ja",
+            "seeker",
+            "provide",
+            &id,
+            "--employer",
+            "株式会社ビー",
+            "--items",
+            "name",
+        ],
+        "",
+    )
+    .code(1)
+    .stderr(predicate::str::contains("拒否されました (P3)"));
+    let records =
+        json(&as_(&env, "placement", &["--json", "seeker", "records", &id], "").success());
+    assert_eq!(records.as_array().unwrap().len(), 1);
+    as_(&env, "placement", &["seeker", "end", &id, "--on", "2025-06-30"], "").success();
+    as_(&env, "placement", &["--lang", "en", "seeker", "dispose"], "")
+        .code(1)
+        .stderr(predicate::str::contains("P11"));
+    let rep = json(&as_(&env, "officer", &["--json", "seeker", "dispose"], "").success());
+    assert!(rep["disposed"].as_array().unwrap().iter().any(|d| d[1] == "job_seeker_profile"));
+    as_(&env, "placement", &["--lang", "en", "seeker", "use", &id, "--purpose", "interview"], "")
+        .code(1)
+        .stderr(predicate::str::contains("not found"));
+    let book = json(&as_(&env, "placement", &["--json", "seeker", "register-book"], "").success());
+    assert_eq!(book[0]["name"], "求職 花子");
+    assert_eq!(book[0]["referrals"][0]["employer"], "株式会社エー");
+}
+
+/// P2: a CSV whose header carries a never-collect item (本籍) is refused whole, naming P2;
+/// nothing is stored.
+#[test]
+fn import_with_a_never_collect_column_refuses_the_whole_file() {
+    let env = agency();
+    let csv = env.dir.path().join("seekers.csv");
+    std::fs::write(
+        &csv,
+        "reference,received_on,place,valid_until,desired_occupation,name,address,本籍,purposes\n\
+         J-1,2025-04-01,本店,2025-06-30,営業,求職 一郎,東京都,東京都,interview\n\
+         J-2,2025-04-01,本店,2025-06-30,経理,求職 二郎,東京都,,interview\n",
+    )
+    .unwrap();
+    let a = as_(
+        &env,
+        "placement",
+        &["--lang", "ja", "seeker", "import", csv.to_str().unwrap(), "--confirmed"],
+        "",
+    )
+    .code(1);
+    let err = stderr(&a);
+    assert!(err.contains("P2") && err.contains("本籍"), "{err}");
+    as_(
+        &env,
+        "placement",
+        &["--lang", "en", "seeker", "import", csv.to_str().unwrap(), "--confirmed"],
+        "",
+    )
+    .code(1)
+    .stderr(predicate::str::contains("never-collect item"));
+    let list = json(&as_(&env, "placement", &["--json", "seeker", "list"], "").success());
+    assert!(list.as_array().unwrap().is_empty());
+    std::fs::write(
+        &csv,
+        "reference,received_on,place,valid_until,desired_occupation,name,address,purposes\n\
+         J-1,2025-04-01,本店,2025-06-30,営業;企画,求職 一郎,東京都,interview;job_search_for_seeker\n",
+    )
+    .unwrap();
+    as_(&env, "placement", &["seeker", "import", csv.to_str().unwrap(), "--confirmed"], "")
+        .success();
+    let list = json(&as_(&env, "placement", &["--json", "seeker", "list"], "").success());
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+/// P4, P5, P1: an entry not confirmed by the person is refused; a number manager cannot
+/// reach job-seeker data; a vague purpose is refused; stale records are listed.
+#[test]
+fn confirmation_staff_scope_vague_purpose_and_stale() {
+    let env = agency();
+    register(&env, "J-001", "n\n").code(1).stderr(predicate::str::contains("P4"));
+    register(&env, "J-001", "y\n").success();
+    login(&env);
+    env.hogo()
+        .arg("--db")
+        .arg(env.db())
+        .args(["--lang", "en", "seeker", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("refused (P5)"));
+    as_(
+        &env,
+        "placement",
+        &[
+            "--lang",
+            "ja",
+            "seeker",
+            "register",
+            "--reference",
+            "J-002",
+            "--received-on",
+            "2025-04-01",
+            "--place",
+            "本店",
+            "--valid-until",
+            "2025-06-30",
+            "--occupation",
+            "営業",
+            "--name",
+            "求職 三郎",
+            "--purpose",
+            "募集情報等提供のため",
+        ],
+        "y\n",
+    )
+    .code(1)
+    .stderr(predicate::str::contains("具体的ではありません"));
+    let stale =
+        json(&as_(&env, "placement", &["--json", "seeker", "stale", "--days", "30"], "").success());
+    assert_eq!(stale.as_array().unwrap().len(), 1);
+}
