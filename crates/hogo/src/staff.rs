@@ -91,6 +91,13 @@ impl<S: Store> Hogo<S> {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             let login = account.login.trim().to_lowercase();
+            if grant.role == Role::Contractor {
+                // M14: no contractor-staff account before the contractor is ready.
+                crate::governance::contractors_ops::ensure_staff_grant(
+                    tx,
+                    grant.contracted_affairs,
+                )?;
+            }
             if grant.role.handles_numbers() {
                 consume_nomination(tx, &login, grant.role)?;
             }
@@ -125,6 +132,13 @@ impl<S: Store> Hogo<S> {
         self.with_session(session, Action::RoleGranted, &mut |ports, actor, tx| {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
+            if grant.role == Role::Contractor {
+                // M14: no contractor-staff account before the contractor is ready.
+                crate::governance::contractors_ops::ensure_staff_grant(
+                    tx,
+                    grant.contracted_affairs,
+                )?;
+            }
             if grant.role.handles_numbers() {
                 let login = tx
                     .auth
