@@ -9,6 +9,7 @@ mod out;
 mod check;
 mod ctx;
 mod demo;
+mod demo_incident;
 mod env;
 mod governance;
 mod i18n;
