@@ -533,6 +533,14 @@ pub(crate) fn run_on<S: Store>(app: &Hogo<S>, clock: &CliClock, lang: Lang) -> R
 
     let requests = requests_journey(app, clock, org, &mut n, id("E003")?, clerk_id)?;
     crate::demo_placement::journey(app, clock, org, &mut n)?;
+    crate::demo_incident::journey4(
+        app,
+        clock,
+        org,
+        &mut n,
+        &[id("E001")?, id("E002")?],
+        MANAGER_PASSWORD,
+    )?;
 
     travel(app, clock, org, date(2035, 2, 1))?;
     let manager = sign_in(app, org, "manager", MANAGER_PASSWORD)?;

@@ -9,8 +9,10 @@ mod out;
 mod check;
 mod ctx;
 mod demo;
+mod demo_incident;
 mod demo_placement;
 mod env;
+mod governance;
 mod i18n;
 mod ledger;
 mod numbers;
@@ -126,6 +128,36 @@ enum Command {
         #[command(subcommand)]
         command: seeker::SeekerCommand,
     },
+    /// 漏えい等事案 / incidents (M4).
+    Incident {
+        #[command(subcommand)]
+        command: governance::IncidentCommand,
+    },
+    /// 委託先の監督 / contractors (M14).
+    Contractor {
+        #[command(subcommand)]
+        command: governance::ContractorCommand,
+    },
+    /// 持出し: 暗号化ファイル（age）を作成 / carry data out as a sealed age file (M12, P9).
+    #[command(name = "carry-out")]
+    CarryOut(governance::CarryOutArgs),
+    /// 書類・媒体の廃棄を記録 / record a paper or media disposal (M11).
+    #[command(name = "dispose-media")]
+    DisposeMedia(governance::DisposeMediaArgs),
+    /// 研修・秘密保持誓約 / training and undertakings (P6, M16).
+    Training {
+        #[command(subcommand)]
+        command: governance::TrainingCommand,
+    },
+    /// 苦情 / complaints (P8).
+    Complaint {
+        #[command(subcommand)]
+        command: governance::ComplaintCommand,
+    },
+    /// 点検（自己点検） / self-inspection (M16, Art. 45).
+    Review(governance::ReviewArgs),
+    /// 期限超過・期限間近の一覧 / what is overdue or due soon.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +262,14 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Ledger { command } => ledger::run(&g, command)?,
         Command::Register => ledger::register(&g)?,
         Command::Seeker { command } => seeker::run(&g, command)?,
+        Command::Incident { command } => governance::incident(&g, command)?,
+        Command::Contractor { command } => governance::contractor(&g, command)?,
+        Command::CarryOut(a) => governance::carry_out(&g, a)?,
+        Command::DisposeMedia(a) => governance::dispose_media(&g, a)?,
+        Command::Training { command } => governance::training(&g, command)?,
+        Command::Complaint { command } => governance::complaint(&g, command)?,
+        Command::Review(a) => governance::review(&g, a)?,
+        Command::Status => governance::status(&g)?,
     })
 }
 

@@ -336,6 +336,11 @@ pub enum RefusalCode {
     ThirdPartyWithoutBasis,
     /// A My Number for a job seeker (no affair can need it).
     NumberNotNeeded,
+    /// A 委託先 without every selection check and contract clause recorded, past its
+    /// contract, or outside its contracted affairs (M14).
+    ContractorNotReady,
+    /// A 再委託 without the organisation's permission (M14, doc 003 Art. 36).
+    SubcontractNotPermitted,
 }
 
 fn refuse(

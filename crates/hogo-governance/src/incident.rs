@@ -234,6 +234,14 @@ impl Regime {
             Self::Appi => "個人情報保護法26条（個人データの漏えい等）",
         }
     }
+
+    /// The English name.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::MyNumber => "My Number Act Art. 29-4 (specific personal information)",
+            Self::Appi => "APPI Art. 26 (personal data)",
+        }
+    }
 }
 
 /// One applicable case.

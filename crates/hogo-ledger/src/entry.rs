@@ -115,6 +115,18 @@ actions! {
     DisposalScheduled = "disposal_scheduled", "廃棄予定", Retention;
     /// M4: an incident (漏えい等事案) was recorded.
     IncidentRecorded = "incident_recorded", "漏えい等事案記録", Incident;
+    /// M4: an incident was updated (count, classification facts, notices, filings, draft).
+    IncidentUpdated = "incident_updated", "漏えい等事案更新", Incident;
+    /// M14: a contractor (委託先) was registered, checked, heard or ended.
+    ContractorRecorded = "contractor_recorded", "委託先の記録", Governance;
+    /// P6 / M16: a training session or a confidentiality undertaking was recorded.
+    TrainingRecorded = "training_recorded", "研修・誓約の記録", Governance;
+    /// P8: a complaint was registered, assigned or answered.
+    ComplaintRecorded = "complaint_recorded", "苦情の記録", Governance;
+    /// M16 (Art. 45): a self-inspection (点検) was recorded.
+    ReviewRecorded = "review_recorded", "点検の記録", Governance;
+    /// M12: the 管理区域 / 取扱区域 were configured.
+    AreasConfigured = "areas_configured", "区域の設定", Governance;
 }
 
 /// The group of an [`Action`], for reports and the M5 ①–⑥ checklist.
@@ -147,6 +159,8 @@ pub enum ActionGroup {
     Retention,
     /// Incidents.
     Incident,
+    /// Governance records: contractors, training, complaints, review, areas (M14, M16, P6, P8).
+    Governance,
 }
 
 /// What the action was done to, besides the subject: a typed opaque id.

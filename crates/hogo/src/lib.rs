@@ -51,6 +51,7 @@ pub mod consent_ops;
 pub mod docs;
 pub mod error;
 pub mod export;
+pub mod governance;
 pub mod ledger_ops;
 pub mod movements;
 pub mod numbers;

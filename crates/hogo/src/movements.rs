@@ -52,6 +52,9 @@ pub struct Movement {
     pub protections: Vec<Protection>,
     /// When.
     pub at: DateTime<Utc>,
+    /// The sealed export file that carried the data, if any (method and SHA-256 only).
+    #[serde(default)]
+    pub export: Option<crate::governance::export_ops::ExportInfo>,
 }
 
 /// Provision or carrying out.
@@ -135,6 +138,7 @@ impl<S: Store> Hogo<S> {
                 legal_basis: basis.clone(),
                 protections: protections.to_vec(),
                 at: ports.now(),
+                export: None,
             };
             MOVEMENTS.put(tx.docs, tx.organisation, &ports.ids.new_uuid().to_string(), &m)?;
             let entries = subjects
@@ -190,6 +194,7 @@ impl<S: Store> Hogo<S> {
                 legal_basis: a.legal_basis.clone(),
                 protections: vec![],
                 at: ports.now(),
+                export: None,
             };
             let id = ports.ids.new_uuid().to_string();
             MOVEMENTS.put(tx.docs, tx.organisation, &id, &m)?;
@@ -225,6 +230,15 @@ impl<S: Store> Hogo<S> {
                 &Context::new(actor, st.affairs),
                 &Operation::CarryOut { reason: reason.clone() },
             )?;
+            if let CarryOutReason::ToContractor { affair } = &reason {
+                // M14: only to a registered contractor, named by id or name, that has
+                // every check and clause recorded and holds the affair.
+                crate::governance::contractors_ops::ensure_ready_by_name(
+                    tx,
+                    destination.trim(),
+                    *affair,
+                )?;
+            }
             let m = Movement {
                 kind: MovementKind::CarryOut { reason: reason.clone() },
                 subjects: subjects.to_vec(),
@@ -232,6 +246,7 @@ impl<S: Store> Hogo<S> {
                 legal_basis: a.legal_basis.clone(),
                 protections: protections.to_vec(),
                 at: ports.now(),
+                export: None,
             };
             let id = ports.ids.new_uuid();
             MOVEMENTS.put(tx.docs, tx.organisation, &id.to_string(), &m)?;

@@ -115,6 +115,13 @@ impl<S: Store> Hogo<S> {
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             let login = account.login.trim().to_lowercase();
             one_privacy_officer(tx, None, grant.role)?;
+            if grant.role == Role::Contractor {
+                // M14: no contractor-staff account before the contractor is ready.
+                crate::governance::contractors_ops::ensure_staff_grant(
+                    tx,
+                    grant.contracted_affairs,
+                )?;
+            }
             if grant.role.handles_numbers() {
                 consume_nomination(tx, &login, grant.role)?;
             }
@@ -150,6 +157,13 @@ impl<S: Store> Hogo<S> {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             one_privacy_officer(tx, Some(account), grant.role)?;
+            if grant.role == Role::Contractor {
+                // M14: no contractor-staff account before the contractor is ready.
+                crate::governance::contractors_ops::ensure_staff_grant(
+                    tx,
+                    grant.contracted_affairs,
+                )?;
+            }
             if grant.role.handles_numbers() {
                 let login = tx
                     .auth

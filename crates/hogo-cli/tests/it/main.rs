@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod common;
 mod demo;
+mod governance;
 mod ledger;
 mod postgres;
 mod requests;

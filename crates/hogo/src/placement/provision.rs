@@ -23,6 +23,7 @@ use crate::app::{Hogo, Session, entry, log};
 use crate::docs::{Collection, EVENTS, HOLDINGS, MOVEMENTS};
 use crate::error::invalid;
 use crate::export::{ExportSealer, SealedExport, seal_export};
+use crate::governance::export_ops::ExportInfo;
 use crate::movements::{Movement, MovementKind, Protection};
 use crate::retention_ops::{event_key, holding_key, new_holding, put_event};
 use crate::setup::settings;
@@ -80,6 +81,8 @@ pub struct ProvisionRecord {
 pub struct ProvisionReceipt {
     /// The 第三者提供記録 id.
     pub record: String,
+    /// The movement record id (name it when recording an incident about a lost file, M4).
+    pub movement: String,
     /// The sealed file (age), if a file left.
     pub file: Option<SealedExport>,
 }
@@ -239,8 +242,18 @@ impl<S: Store> Hogo<S> {
                 legal_basis: a.legal_basis.clone(),
                 protections: if file.is_some() { vec![Protection::Encrypted] } else { vec![] },
                 at: now,
+                // The sealed file is recorded like a carry-out export so an incident about
+                // its loss can name this movement (M4 高度な暗号化); its items are in the
+                // 第三者提供記録, not in `columns`.
+                export: file.as_ref().map(|f| ExportInfo {
+                    method: f.method.clone(),
+                    sha256: f.sha256.clone(),
+                    columns: vec![],
+                    rows: 1,
+                }),
             };
-            MOVEMENTS.put(tx.docs, org, &ports.ids.new_uuid().to_string(), &m)?;
+            let movement = ports.ids.new_uuid().to_string();
+            MOVEMENTS.put(tx.docs, org, &movement, &m)?;
             if let ThirdPartyBasis::RecruitingEmployer { .. } = input.basis {
                 let mut row: RegisterRow = REGISTER
                     .get(&*tx.docs, org, &subject.to_string())?
@@ -266,7 +279,7 @@ impl<S: Store> Hogo<S> {
             }
             log(tx, ports, vec![e])?;
             crate::retention_ops::rebucket_subject(ports, tx, subject)?;
-            Ok(ProvisionReceipt { record: record.id.clone(), file: file.clone() })
+            Ok(ProvisionReceipt { record: record.id.clone(), movement: movement.clone(), file: file.clone() })
         })
     }
 

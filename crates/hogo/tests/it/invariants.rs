@@ -126,6 +126,36 @@ fn provision_and_carrying_out_follow_article_19_and_28() {
         .carry_out(&manager, &[s], CarryOutReason::Other, "自宅", &[Protection::Encrypted])
         .unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M12));
+    // M14: only to a registered contractor with every check and clause recorded.
+    let err = app
+        .carry_out(
+            &manager,
+            &[s],
+            CarryOutReason::ToContractor { affair: Affair::HealthPensionInsurance },
+            "社労士事務所",
+            &[Protection::Encrypted],
+        )
+        .unwrap_err();
+    assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M14));
+    let c = app
+        .register_contractor(
+            &manager,
+            &hogo::governance::contractors_ops::NewContractor {
+                name: "社労士事務所".into(),
+                corporate_number: None,
+                affairs: hogo_domain::AffairSet::EMPTY.with(Affair::HealthPensionInsurance),
+                parent: None,
+                subcontract_permitted: false,
+            },
+        )
+        .unwrap();
+    app.record_contractor_items(
+        &manager,
+        c,
+        &hogo::governance::contractors_ops::ContractorItem::all(),
+        None,
+    )
+    .unwrap();
     app.carry_out(
         &manager,
         &[s],

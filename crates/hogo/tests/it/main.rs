@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers panic on setup failure by design")]
 
+mod governance;
 mod invariants;
 mod journey_clerk;
 mod journey_requests_audit;
