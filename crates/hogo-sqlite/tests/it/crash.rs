@@ -101,7 +101,7 @@ fn sigkill_at_random_points_leaves_a_consistent_store() {
             .expect("workload starts");
         let mut b = [0u8; 2];
         rng.fill(&mut b);
-        let wait_ms = 20 + u64::from(u16::from_le_bytes(b)) % 400;
+        let wait_ms = 10 + u64::from(u16::from_le_bytes(b)) % 200;
         std::thread::sleep(Duration::from_millis(wait_ms));
         let _ = child.kill(); // SIGKILL on Unix
         let out = child.wait_with_output().expect("child reaped");
