@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use hogo::governance::contractors_ops::{ContractorItem, NewContractor};
 use hogo::governance::export_ops::{ExportColumn, ExportRequest};
-use hogo::governance::incidents_ops::{DraftInput, IncidentView, LostExport, NewIncident};
+use hogo::governance::incidents_ops::{
+    DraftInput, IncidentCorrection, IncidentView, LostExport, NewIncident,
+};
 use hogo::governance::physical_ops::{DestructionMethod, DisposedBy, Medium, NewMediaDisposal};
 use hogo::movements::Protection;
 use hogo_domain::policy::CarryOutReason;
@@ -20,7 +22,8 @@ use hogo_export::AgeSealer;
 use hogo_governance::contractor::{EndHandling, HearingKind};
 use hogo_governance::ids::{ComplaintId, ContractorId};
 use hogo_governance::incident::{
-    AffectedCount, Certainty, DataInvolved, Encryption, IncidentKind, NoticeMethod, NoticeStatus,
+    AffectedCount, AsContractor, Certainty, DataInvolved, Encryption, Filing, IncidentKind,
+    NoticeMethod, NoticeStatus, Regime, ReportStage,
 };
 use hogo_governance::review::{ChecklistItem, ItemResult};
 use hogo_governance::training::CourseKind;
@@ -91,6 +94,24 @@ pub(crate) enum IncidentCommand {
         /// 確定（省略時はおそれ） / confirmed (default: suspected).
         #[arg(long)]
         confirmed: bool,
+        /// 要配慮個人情報の例（例: 扶養控除等申告書の障害者欄） / example of the special-care data.
+        #[arg(long, requires = "sensitive")]
+        sensitive_example: Option<String>,
+        /// 取得しようとしている個人情報（2024年4月〜、個情規則7条3号） / data being acquired (APPI case 3 since 2024-04).
+        #[arg(long)]
+        during_acquisition: bool,
+        /// 不特定多数の者が閲覧できるおそれ（電子的方法） / viewable by unspecified people (My Number case 3).
+        #[arg(long)]
+        viewable_by_unspecified: bool,
+        /// 高度な暗号化（鍵は --key-lost で） / the data were under high-level encryption.
+        #[arg(long)]
+        encrypted: bool,
+        /// 当社は委託先として受託: 委託元に通知した日 / as a 委託先: the day the principal was notified.
+        #[arg(long)]
+        principal_notified_on: Option<NaiveDate>,
+        /// 当社は委託先として受託（委託元へはまだ通知していない） / held as a 委託先, principal not yet notified.
+        #[arg(long)]
+        as_contractor: bool,
         /// 紛失した暗号化ファイルの持出し記録ID / the movement id of a lost sealed export.
         #[arg(long)]
         lost_export: Option<String>,
@@ -128,6 +149,67 @@ pub(crate) enum IncidentCommand {
         /// letter | email | phone | in_person.
         #[arg(long, default_value = "letter")]
         method: String,
+    },
+    /// 記録後の事実の訂正（理由必須） / correct facts after recording (reason required).
+    Correct {
+        /// Incident id.
+        id: IncidentId,
+        /// 訂正の理由 / why.
+        #[arg(long)]
+        reason: String,
+        /// leak | loss | damage | improper_use | improper_provision (repeatable; replaces).
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// none | high_level | high_level_keys_leaked.
+        #[arg(long)]
+        encryption: Option<String>,
+        /// 要配慮個人情報を含む / special-care data involved (true|false).
+        #[arg(long)]
+        sensitive: Option<bool>,
+        /// 要配慮個人情報の例 / example of the special-care data ("" clears).
+        #[arg(long)]
+        sensitive_example: Option<String>,
+        /// 個人番号を含む (true|false).
+        #[arg(long)]
+        my_number: Option<bool>,
+        /// 財産的被害のおそれ (true|false).
+        #[arg(long)]
+        financial: Option<bool>,
+        /// 不正の目的のおそれ (true|false).
+        #[arg(long)]
+        improper_purpose: Option<bool>,
+        /// 取得中の個人情報 (true|false).
+        #[arg(long)]
+        during_acquisition: Option<bool>,
+        /// 不特定多数の者が閲覧できるおそれ (true|false).
+        #[arg(long)]
+        viewable_by_unspecified: Option<bool>,
+        /// 確定 (true) / おそれ (false).
+        #[arg(long)]
+        confirmed: Option<bool>,
+        /// 委託先として委託元に通知した日 / as a 委託先: the day the principal was notified.
+        #[arg(long)]
+        principal_notified_on: Option<NaiveDate>,
+        /// 委託先として受託したものではない / the data were not held as a 委託先.
+        #[arg(long, conflicts_with = "principal_notified_on")]
+        not_as_contractor: bool,
+        /// 概要 / summary.
+        #[arg(long)]
+        summary: Option<String>,
+    },
+    /// 速報・確報の提出を記録 / record a filed report.
+    Filing {
+        /// Incident id.
+        id: IncidentId,
+        /// my_number | appi.
+        #[arg(long)]
+        regime: String,
+        /// preliminary (速報) | final (確報).
+        #[arg(long)]
+        stage: String,
+        /// 提出日 / the day filed.
+        #[arg(long)]
+        on: NaiveDate,
     },
     /// 報告書案（項目を記入して表示） / write and show the report draft.
     Draft {
@@ -180,6 +262,27 @@ fn print_incident(lang: Lang, v: &IncidentView) {
             lang.pick("日", " days")
         );
     }
+    for f in &i.filings {
+        outln!(
+            "  {} {} {} {}",
+            lang.pick("提出済", "filed"),
+            lang.pick(f.regime.label_ja(), f.regime.label_en()),
+            match f.stage {
+                ReportStage::Preliminary => lang.pick("速報", "preliminary"),
+                ReportStage::Final => lang.pick("確報", "final"),
+            },
+            f.on
+        );
+    }
+    for k in &v.record.corrections {
+        outln!(
+            "  {} {}: {} ({})",
+            lang.pick("訂正", "corrected"),
+            k.on,
+            k.fields.join(", "),
+            k.reason
+        );
+    }
     let pending = v.record.notices.pending().len();
     outln!(
         "{}: {}/{}",
@@ -203,6 +306,12 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
             financial,
             improper_purpose,
             confirmed,
+            sensitive_example,
+            during_acquisition,
+            viewable_by_unspecified,
+            encrypted,
+            principal_notified_on,
+            as_contractor,
             lost_export,
             key_lost,
             summary,
@@ -210,6 +319,8 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
         } => {
             let kinds =
                 kinds.iter().map(|k| parse::<IncidentKind>("kind", k)).collect::<Result<_>>()?;
+            let as_contractor = (as_contractor || principal_notified_on.is_some())
+                .then_some(AsContractor { notified_principal_on: principal_notified_on });
             ctx.app.record_incident(
                 &session,
                 NewIncident {
@@ -218,12 +329,16 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
                     certainty: if confirmed { Certainty::Confirmed } else { Certainty::Suspected },
                     affected: AffectedCount::Known(count),
                     data: DataInvolved { my_number, sensitive, financial, other: true },
-                    sensitive_examples: None,
+                    sensitive_examples: sensitive_example,
                     improper_purpose,
-                    during_acquisition: false,
-                    viewable_by_unspecified: false,
-                    encryption: Encryption::None,
-                    as_contractor: None,
+                    during_acquisition,
+                    viewable_by_unspecified,
+                    encryption: if encrypted {
+                        Encryption::HighLevel { keys_leaked: key_lost }
+                    } else {
+                        Encryption::None
+                    },
+                    as_contractor,
                     lost_export: lost_export
                         .map(|m| LostExport { movement: m, key_also_lost: key_lost }),
                     summary,
@@ -237,6 +352,87 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
             known_on,
             AffectedCount::Known(count),
             &[],
+        )?,
+        IncidentCommand::Correct {
+            id,
+            reason,
+            kinds,
+            encryption,
+            sensitive,
+            sensitive_example,
+            my_number,
+            financial,
+            improper_purpose,
+            during_acquisition,
+            viewable_by_unspecified,
+            confirmed,
+            principal_notified_on,
+            not_as_contractor,
+            summary,
+        } => {
+            let current = ctx.app.incident(&session, id)?.record.incident;
+            let kinds = if kinds.is_empty() {
+                None
+            } else {
+                Some(
+                    kinds
+                        .iter()
+                        .map(|k| parse::<IncidentKind>("kind", k))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+            };
+            let encryption = encryption
+                .map(|e| match e.trim() {
+                    "none" => Ok(Encryption::None),
+                    "high_level" => Ok(Encryption::HighLevel { keys_leaked: false }),
+                    "high_level_keys_leaked" => Ok(Encryption::HighLevel { keys_leaked: true }),
+                    other => Err(anyhow::anyhow!(
+                        "--encryption: 「{other}」: none | high_level | high_level_keys_leaked"
+                    )),
+                })
+                .transpose()?;
+            let data =
+                (sensitive.is_some() || my_number.is_some() || financial.is_some()).then(|| {
+                    DataInvolved {
+                        my_number: my_number.unwrap_or(current.data.my_number),
+                        sensitive: sensitive.unwrap_or(current.data.sensitive),
+                        financial: financial.unwrap_or(current.data.financial),
+                        other: current.data.other,
+                    }
+                });
+            let as_contractor = if not_as_contractor {
+                Some(None)
+            } else {
+                principal_notified_on
+                    .map(|on| Some(AsContractor { notified_principal_on: Some(on) }))
+            };
+            ctx.app.correct_incident(
+                &session,
+                id,
+                &IncidentCorrection {
+                    kinds,
+                    certainty: confirmed
+                        .map(|c| if c { Certainty::Confirmed } else { Certainty::Suspected }),
+                    data,
+                    sensitive_examples: sensitive_example,
+                    improper_purpose,
+                    during_acquisition,
+                    viewable_by_unspecified,
+                    encryption,
+                    as_contractor,
+                    summary,
+                    reason,
+                },
+            )?
+        }
+        IncidentCommand::Filing { id, regime, stage, on } => ctx.app.record_incident_filing(
+            &session,
+            id,
+            Filing {
+                regime: parse::<Regime>("regime", &regime)?,
+                stage: parse::<ReportStage>("stage", &stage)?,
+                on,
+            },
         )?,
         IncidentCommand::Notice { id, subject, on, method } => ctx.app.record_incident_notice(
             &session,

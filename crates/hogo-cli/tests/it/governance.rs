@@ -5,6 +5,14 @@ use secrecy::SecretString;
 
 use crate::common::{Env, fresh, init, json, login, run, stderr, stdout};
 
+/// `days` before today in Japan (the CLI's real clock), as YYYY-MM-DD: the tests never
+/// depend on the date they run on.
+#[allow(clippy::disallowed_methods, reason = "the binary under test runs on the real clock")]
+pub(crate) fn recent_day(days: i64) -> String {
+    let jst = chrono::Utc::now() + chrono::Duration::hours(9);
+    (jst.date_naive() - chrono::Duration::days(days)).to_string()
+}
+
 fn add_subject(env: &Env) -> String {
     let a = run(
         env,
@@ -104,7 +112,7 @@ fn carry_out_needs_a_ready_contractor_and_writes_an_age_file() {
             "incident",
             "record",
             "--known-on",
-            "2020-01-01",
+            &recent_day(2),
             "--kind",
             "loss",
             "--count",
@@ -116,7 +124,7 @@ fn carry_out_needs_a_ready_contractor_and_writes_an_age_file() {
             &movement,
         ],
     );
-    // The CLI clock is the real one: a 2020 day is in the past, so it is accepted.
+    // The CLI clock is the real one: the day of knowledge is two days before today.
     let text = stdout(&r.success());
     assert!(text.contains("高度な暗号化"), "{text}");
     assert!(text.contains("不要"), "{text}");
@@ -181,4 +189,185 @@ fn status_lists_overdue_items_bilingual_and_json() {
     let items = j["items"].as_array().unwrap();
     assert!(items.iter().any(|i| i["source"] == "review"));
     assert!(items.iter().any(|i| i["source"] == "training" && i["overdue"] == true));
+}
+
+fn record_incident(env: &Env, extra: &[&str]) -> serde_json::Value {
+    let day = recent_day(3);
+    let a = env
+        .hogo()
+        .arg("--db")
+        .arg(env.db())
+        .args(["--json", "incident", "record", "--known-on", &day, "--kind", "leak"])
+        .args(["--count", "1", "--summary", "申告書の誤送付"])
+        .args(extra)
+        .assert()
+        .success();
+    json(&a)
+}
+
+fn cases(v: &serde_json::Value) -> Vec<(String, u64)> {
+    v["classification"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["regime"].as_str().unwrap().to_owned(), f["case"].as_u64().unwrap()))
+        .collect()
+}
+
+/// M4: the `incident record` flags reach the classifier — 要配慮 with its example (APPI
+/// case 1), viewable by unspecified people (My Number case 3), the 委託先 that notified its
+/// 委託元 (exempt), and high-level encryption (exempt); without them the same one-person
+/// leak is not reportable.
+#[test]
+fn incident_record_flags_change_the_classification() {
+    let env = fresh();
+    init(&env, "en");
+    login(&env);
+    let plain = record_incident(&env, &["--my-number"]);
+    assert_eq!(plain["classification"]["reportable"], false);
+    let s = record_incident(
+        &env,
+        &["--sensitive", "--sensitive-example", "扶養控除等申告書の障害者欄"],
+    );
+    assert_eq!(s["classification"]["reportable"], true);
+    assert_eq!(cases(&s), vec![("appi".to_owned(), 1)]);
+    assert_eq!(s["record"]["incident"]["sensitive_examples"], "扶養控除等申告書の障害者欄");
+    let v = record_incident(&env, &["--my-number", "--viewable-by-unspecified"]);
+    assert_eq!(cases(&v), vec![("my_number".to_owned(), 3)]);
+    let notified = recent_day(1);
+    let c = record_incident(
+        &env,
+        &["--my-number", "--viewable-by-unspecified", "--principal-notified-on", &notified],
+    );
+    assert_eq!(c["classification"]["reportable"], false);
+    assert!(
+        c["classification"]["exemptions"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("contractor_notified_principal"))
+    );
+    let pending =
+        record_incident(&env, &["--my-number", "--viewable-by-unspecified", "--as-contractor"]);
+    assert_eq!(pending["classification"]["reportable"], true);
+    let e = record_incident(&env, &["--my-number", "--viewable-by-unspecified", "--encrypted"]);
+    assert_eq!(e["classification"]["reportable"], false);
+    let a = record_incident(&env, &["--improper-purpose", "--during-acquisition"]);
+    assert_eq!(cases(&a), vec![("appi".to_owned(), 3)]);
+    // A 委託元 notice dated before the day of knowledge is refused, naming the field.
+    let r = run(
+        &env,
+        [
+            "incident",
+            "record",
+            "--known-on",
+            &recent_day(3),
+            "--kind",
+            "leak",
+            "--count",
+            "1",
+            "--summary",
+            "x",
+            "--principal-notified-on",
+            &recent_day(5),
+        ],
+    )
+    .failure();
+    assert!(
+        stderr(&r).contains("notified_principal_on") && stderr(&r).contains("M4"),
+        "{}",
+        stderr(&r)
+    );
+}
+
+/// M4, M5: `incident correct` re-classifies (the file turns out to be encrypted) and
+/// needs a reason; `incident filing` records the 速報 and 確報 and they show in the list.
+#[test]
+fn incident_correct_and_filing() {
+    let env = fresh();
+    init(&env, "en");
+    login(&env);
+    let v = record_incident(&env, &["--my-number", "--viewable-by-unspecified"]);
+    let id = v["record"]["incident"]["id"].as_str().unwrap().to_owned();
+    let r = run(&env, ["incident", "correct", &id, "--encryption", "high_level"]).failure();
+    assert!(stderr(&r).contains("--reason"), "{}", stderr(&r));
+    let c = json(
+        &run(
+            &env,
+            [
+                "--json",
+                "incident",
+                "correct",
+                &id,
+                "--encryption",
+                "high_level",
+                "--reason",
+                "暗号化済みと判明",
+            ],
+        )
+        .success(),
+    );
+    assert_eq!(c["classification"]["reportable"], false);
+    assert_eq!(c["record"]["corrections"][0]["fields"][0], "encryption");
+    let r =
+        run(&env, ["incident", "correct", &id, "--encryption", "high_level", "--reason", "同じ"])
+            .failure();
+    assert!(stderr(&r).contains("M4"), "{}", stderr(&r));
+    run(
+        &env,
+        [
+            "incident",
+            "correct",
+            &id,
+            "--encryption",
+            "high_level_keys_leaked",
+            "--reason",
+            "鍵も流出",
+        ],
+    )
+    .success();
+    let today = recent_day(0);
+    let yesterday = recent_day(1);
+    run(
+        &env,
+        [
+            "incident",
+            "filing",
+            &id,
+            "--regime",
+            "my_number",
+            "--stage",
+            "preliminary",
+            "--on",
+            &yesterday,
+        ],
+    )
+    .success();
+    let r = run(
+        &env,
+        [
+            "--lang",
+            "en",
+            "incident",
+            "filing",
+            &id,
+            "--regime",
+            "my_number",
+            "--stage",
+            "final",
+            "--on",
+            &yesterday,
+        ],
+    )
+    .success();
+    let text = stdout(&r);
+    assert!(text.contains("filed") && text.contains("final"), "{text}");
+    let r = run(
+        &env,
+        ["incident", "filing", &id, "--regime", "ppc", "--stage", "final", "--on", &today],
+    )
+    .failure();
+    assert!(stderr(&r).contains("--regime"), "{}", stderr(&r));
+    let list = json(&run(&env, ["--json", "incident", "list"]).success());
+    assert_eq!(list[0]["record"]["incident"]["filings"].as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["record"]["corrections"].as_array().unwrap().len(), 2);
 }

@@ -604,3 +604,235 @@ proptest! {
         prop_assert!(w.app.export_sealed(&w.manager, &export_req(vec![s], Some(c)), &sealer()).is_ok());
     }
 }
+
+/// A one-person leak of ordinary (non-My Number) data.
+fn plain_leak(known_on: NaiveDate) -> NewIncident {
+    let mut i = incident(known_on, 1);
+    i.data = DataInvolved { other: true, ..DataInvolved::default() };
+    i
+}
+
+/// M4 (個情規則7条1号): a leaked 扶養控除等申告書 showing disability status is 要配慮 and
+/// reportable from one person; the same leak without the 要配慮 flag is not. The example
+/// reaches the report draft's 項目.
+#[test]
+fn sensitive_data_makes_a_one_person_leak_reportable() {
+    let w = W::new(date(2025, 6, 2));
+    let v = w.app.record_incident(&w.manager, plain_leak(date(2025, 6, 2))).unwrap();
+    assert!(!v.classification.reportable);
+    let mut i = plain_leak(date(2025, 6, 2));
+    i.data.sensitive = true;
+    i.sensitive_examples = Some("扶養控除等申告書の障害者欄".into());
+    let v = w.app.record_incident(&w.manager, i).unwrap();
+    assert!(v.classification.reportable);
+    let f = &v.classification.findings[0];
+    assert_eq!((f.regime, f.case), (Regime::Appi, 1));
+    let draft = w.app.incident_report(&w.manager, v.record.incident.id).unwrap();
+    assert!(draft.contains("扶養控除等申告書の障害者欄"), "{draft}");
+}
+
+/// M4 (個情規則7条3号, 2024-04-01): skimming of data being acquired counts from 2024-04-01;
+/// known the day before, the same facts are not reportable — so the flag is not ignored
+/// (without it, an improper-purpose leak would be case 3 on either day).
+#[test]
+fn loss_during_acquisition_counts_from_2024_04_01() {
+    let w = W::new(date(2024, 4, 2));
+    let mut i = plain_leak(date(2024, 3, 31));
+    i.improper_purpose = true;
+    i.during_acquisition = true;
+    let v = w.app.record_incident(&w.manager, i.clone()).unwrap();
+    assert!(!v.classification.reportable, "{:?}", v.classification);
+    i.known_on = date(2024, 4, 1);
+    let v = w.app.record_incident(&w.manager, i).unwrap();
+    assert!(v.classification.reportable);
+    let f = &v.classification.findings[0];
+    assert_eq!((f.regime, f.case), (Regime::Appi, 3));
+    assert!(f.label_ja.contains("取得しようとしている"), "{}", f.label_ja);
+    assert_eq!(v.classification.deadlines[0].deadlines.final_period.days(), 60);
+}
+
+/// M4 (H27規則5号2条3号): one person's My Number viewable by unspecified people is
+/// reportable; without the flag it is an effort duty only.
+#[test]
+fn my_number_viewable_by_unspecified_people_is_reportable() {
+    let w = W::new(date(2025, 6, 2));
+    let v = w.app.record_incident(&w.manager, incident(date(2025, 6, 2), 1)).unwrap();
+    assert!(!v.classification.reportable && v.classification.effort_duty_only);
+    let mut i = incident(date(2025, 6, 2), 1);
+    i.viewable_by_unspecified = true;
+    let v = w.app.record_incident(&w.manager, i).unwrap();
+    assert!(v.classification.reportable);
+    let f = &v.classification.findings[0];
+    assert_eq!((f.regime, f.case), (Regime::MyNumber, 3));
+}
+
+/// M4 (個情法26条1項ただし書, 番号法29条の4): a 委託先 (e.g. a 社労士 office) that promptly
+/// notified its 委託元 is exempt from reporting and from notifying the people; one that
+/// has not notified yet must report. A notice date before the day of knowledge is
+/// refused, naming the field, and nothing is stored.
+#[test]
+fn contractor_that_notified_its_principal_is_exempt() {
+    use hogo_governance::incident::{AsContractor, Exemption};
+    let w = W::new(date(2025, 6, 5));
+    let people = [w.employee(41)];
+    let mut i = incident(date(2025, 6, 2), 150);
+    i.people = people.to_vec();
+    i.as_contractor = Some(AsContractor { notified_principal_on: None });
+    let v = w.app.record_incident(&w.manager, i.clone()).unwrap();
+    assert!(v.classification.reportable);
+    assert_eq!(v.record.notices.pending(), people.to_vec());
+    i.as_contractor = Some(AsContractor { notified_principal_on: Some(date(2025, 6, 3)) });
+    let v = w.app.record_incident(&w.manager, i.clone()).unwrap();
+    assert!(!v.classification.reportable);
+    assert!(v.classification.exemptions.contains(&Exemption::ContractorNotifiedPrincipal));
+    assert!(v.record.notices.notices.is_empty());
+    assert!(!v.classification.effort_duty_only);
+    let before = w.app.incidents(&w.manager).unwrap().len();
+    i.as_contractor = Some(AsContractor { notified_principal_on: Some(date(2025, 6, 1)) });
+    let err = w.app.record_incident(&w.manager, i).unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid { field, rule: RuleId::M4, .. } if field.contains("notified_principal_on")),
+        "{err}"
+    );
+    assert_eq!(w.app.incidents(&w.manager).unwrap().len(), before);
+}
+
+/// M4, M5: facts corrected after recording — the lost laptop's export turns out to be
+/// encrypted (not reportable any more), then its key to have leaked too (reportable
+/// again); each correction is kept on the record and is a ledger entry naming the field.
+/// An empty correction or a reason with a number is refused and nothing changes.
+#[test]
+fn correcting_encryption_reclassifies_and_is_logged() {
+    use hogo::governance::incidents_ops::IncidentCorrection;
+    let w = W::new(date(2025, 6, 2));
+    let v = w.app.record_incident(&w.manager, incident(date(2025, 6, 2), 150)).unwrap();
+    assert!(v.classification.reportable);
+    let id = v.record.incident.id;
+    let fix = |encryption, reason: &str| IncidentCorrection {
+        encryption: Some(encryption),
+        reason: reason.into(),
+        ..IncidentCorrection::default()
+    };
+    let v = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(Encryption::HighLevel { keys_leaked: false }, "暗号化済みと判明"),
+        )
+        .unwrap();
+    assert!(!v.classification.reportable, "{:?}", v.classification);
+    assert_eq!(v.record.corrections.len(), 1);
+    assert_eq!(v.record.corrections[0].fields, vec!["encryption".to_owned()]);
+    assert!(w.ledger().contains("事実の訂正（encryption）: 暗号化済みと判明"));
+    let err = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(Encryption::HighLevel { keys_leaked: false }, "同じ"),
+        )
+        .unwrap_err();
+    assert!(matches!(&err, Error::Invalid { rule: RuleId::M4, .. }), "{err}");
+    let err = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(
+                Encryption::HighLevel { keys_leaked: true },
+                &format!("番号 {}", synthetic_number(9).expose()),
+            ),
+        )
+        .unwrap_err();
+    assert!(matches!(&err, Error::Invalid { field, .. } if field.contains("reason")), "{err}");
+    assert_eq!(w.app.incident(&w.manager, id).unwrap().record.corrections.len(), 1);
+    let v = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(Encryption::HighLevel { keys_leaked: true }, "パスワードのメモも紛失"),
+        )
+        .unwrap();
+    assert!(v.classification.reportable);
+    assert_eq!(v.record.corrections.len(), 2);
+}
+
+/// M4: filing the 速報 and 確報 takes the incident out of the status list.
+#[test]
+fn filings_clear_the_status_items() {
+    use hogo_governance::incident::{Filing, ReportStage};
+    let w = W::new(date(2025, 12, 2));
+    let v = w.app.record_incident(&w.manager, incident(date(2025, 12, 1), 101)).unwrap();
+    let id = v.record.incident.id;
+    assert!(
+        w.app
+            .status(&w.manager)
+            .unwrap()
+            .items
+            .iter()
+            .any(|i| i.source == StatusSource::IncidentPreliminary)
+    );
+    for stage in [ReportStage::Preliminary, ReportStage::Final] {
+        w.app
+            .record_incident_filing(
+                &w.manager,
+                id,
+                Filing { regime: Regime::MyNumber, stage, on: date(2025, 12, 2) },
+            )
+            .unwrap();
+    }
+    let st = w.app.status(&w.manager).unwrap();
+    assert!(!st.items.iter().any(|i| matches!(
+        i.source,
+        StatusSource::IncidentPreliminary | StatusSource::IncidentFinal
+    )));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// M4: for any combination of the facts, recording them directly and recording a
+    /// bare incident then correcting it to them classify alike — neither path drops an
+    /// input (要配慮, acquisition, unspecified viewers, encryption, 委託先 notice).
+    #[test]
+    fn correction_and_recording_classify_alike(
+        sensitive in any::<bool>(),
+        acquisition in any::<bool>(),
+        viewable in any::<bool>(),
+        improper in any::<bool>(),
+        encrypted in any::<bool>(),
+        notified in any::<bool>(),
+        count in prop_oneof![Just(1u32), Just(101), Just(1001)],
+    ) {
+        use hogo::governance::incidents_ops::IncidentCorrection;
+        use hogo_governance::incident::AsContractor;
+        let w = W::new(date(2025, 6, 3));
+        let mut i = incident(date(2025, 6, 2), count);
+        i.data.sensitive = sensitive;
+        i.during_acquisition = acquisition;
+        i.viewable_by_unspecified = viewable;
+        i.improper_purpose = improper;
+        i.encryption = if encrypted { Encryption::HighLevel { keys_leaked: false } } else { Encryption::None };
+        i.as_contractor = notified.then_some(AsContractor { notified_principal_on: Some(date(2025, 6, 3)) });
+        let direct = w.app.record_incident(&w.manager, i.clone()).unwrap();
+        let mut bare = incident(date(2025, 6, 2), count);
+        bare.summary = "訂正前".into();
+        let id = w.app.record_incident(&w.manager, bare).unwrap().record.incident.id;
+        let corrected = w.app.correct_incident(&w.manager, id, &IncidentCorrection {
+            data: Some(i.data),
+            during_acquisition: Some(i.during_acquisition),
+            viewable_by_unspecified: Some(i.viewable_by_unspecified),
+            improper_purpose: Some(i.improper_purpose),
+            encryption: Some(i.encryption),
+            as_contractor: Some(i.as_contractor),
+            summary: Some(i.summary.clone()),
+            reason: "調査結果".into(),
+            ..IncidentCorrection::default()
+        }).unwrap();
+        prop_assert_eq!(&direct.classification, &corrected.classification);
+        prop_assert_eq!(direct.classification.reportable,
+            !notified && !encrypted && (sensitive || viewable || improper || count > 100));
+    }
+}
