@@ -638,6 +638,7 @@ pub(crate) fn contractor(g: &Global, c: ContractorCommand) -> Result<bool> {
                     lang.pick("提供可", "ready"),
                     lang.pick("未記録", "missing"),
                     lang.pick("ヒアリング期限", "hearing due"),
+                    lang.pick("担当者アカウント", "staff accounts"),
                 ]);
                 for v in &list {
                     let m = &v.missing;
@@ -648,6 +649,7 @@ pub(crate) fn contractor(g: &Global, c: ContractorCommand) -> Result<bool> {
                         if v.ready { "✓".into() } else { "✗".into() },
                         (m.checks.len() + m.anti_social.len() + m.clauses.len()).to_string(),
                         v.hearing_due.map(|h| h.due.to_string()).unwrap_or_default(),
+                        v.accounts.len().to_string(),
                     ]);
                 }
                 outln!("{t}");

@@ -371,3 +371,79 @@ fn incident_correct_and_filing() {
     assert_eq!(list[0]["record"]["incident"]["filings"].as_array().unwrap().len(), 2);
     assert_eq!(list[0]["record"]["corrections"].as_array().unwrap().len(), 2);
 }
+
+/// A ready contractor (every check and clause) for withholding_slip; returns its id.
+fn ready_contractor(env: &Env, name: &str) -> String {
+    let a = run(
+        env,
+        ["--json", "contractor", "register", "--name", name, "--affair", "withholding_slip"],
+    )
+    .success();
+    let c = json(&a)["contractor"].as_str().unwrap().to_owned();
+    run(env, ["contractor", "record", &c, "--all"]).success();
+    c
+}
+
+/// M14: `staff add --role contractor` needs `--contractor ID` (and refuses it for other
+/// roles); the account works within the contract, and once `contractor end` is recorded
+/// its commands are refused, naming M14.
+#[test]
+fn contractor_staff_are_linked_to_their_contractor_and_stop_at_contract_end() {
+    let env = fresh();
+    crate::common::init_with(
+        &env,
+        "en",
+        &["--admin-login", "admin"],
+        &format!("{}\nthe administrator's password\n", crate::common::MANAGER_PASSWORD),
+    )
+    .success();
+    login(&env);
+    let c = ready_contractor(&env, "給与計算センター");
+    run(&env, ["staff", "nominate", "--login", "payroll1", "--role", "contractor"]).success();
+    let admin = |args: &[&str], stdin: &str| {
+        env.hogo_in("admin-desk").args(args).write_stdin(stdin.to_owned()).assert()
+    };
+    admin(&["login", "--login", "admin"], "the administrator's password\n").success();
+    let add = ["--lang", "en", "staff", "add", "--login", "payroll1", "--name", "委託 一郎"];
+    let r = admin(
+        &[&add[..], &["--role", "contractor", "--affairs", "withholding_slip"]].concat(),
+        "payroll first password\n",
+    )
+    .failure();
+    assert!(stderr(&r).contains("--contractor") && stderr(&r).contains("M14"), "{}", stderr(&r));
+    let r = admin(
+        &[&add[..], &["--role", "auditor", "--contractor", &c]].concat(),
+        "payroll first password\n",
+    )
+    .failure();
+    assert!(stderr(&r).contains("--contractor"), "{}", stderr(&r));
+    // Outside the contract: refused (M14).
+    let r = admin(
+        &[
+            &add[..],
+            &["--role", "contractor", "--affairs", "employment_insurance", "--contractor", &c],
+        ]
+        .concat(),
+        "payroll first password\n",
+    )
+    .failure();
+    assert!(stderr(&r).contains("M14"), "{}", stderr(&r));
+    admin(
+        &[&add[..], &["--role", "contractor", "--affairs", "withholding_slip", "--contractor", &c]]
+            .concat(),
+        "payroll first password\n",
+    )
+    .success();
+    let list = json(&run(&env, ["--json", "contractor", "list"]).success());
+    assert_eq!(list[0]["accounts"].as_array().unwrap().len(), 1);
+    let payroll = |args: &[&str], stdin: &str| {
+        env.hogo_in("payroll-desk").args(args).write_stdin(stdin.to_owned()).assert()
+    };
+    payroll(&["login", "--login", "payroll1"], "payroll first password\n").failure();
+    payroll(&["password"], "payroll first password\npayroll new password 2025\n").success();
+    payroll(&["login", "--login", "payroll1"], "payroll new password 2025\n").success();
+    payroll(&["whoami"], "").success();
+    run(&env, ["contractor", "end", &c, "--on", &recent_day(0)]).success();
+    let r = payroll(&["--lang", "en", "whoami"], "").failure();
+    assert!(stderr(&r).contains("M14") && stderr(&r).contains("ended"), "{}", stderr(&r));
+}

@@ -346,12 +346,12 @@ fn contractor_missing_one_clause_cannot_receive_data_or_accounts() {
         )
         .unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M14));
-    let grant = RoleGrant {
-        role: Role::Contractor,
-        contracted_affairs: AffairSet::EMPTY.with(Affair::WithholdingSlip),
-    };
+    let affairs = AffairSet::EMPTY.with(Affair::WithholdingSlip);
     w.app.nominate_staff(&w.manager, "outsider", Role::Contractor).unwrap();
-    let err = w.app.create_staff(&w.admin, &account("outsider", "委託先 太郎"), grant).unwrap_err();
+    let err = w
+        .app
+        .create_contractor_staff(&w.admin, &account("outsider", "委託先 太郎"), c, affairs)
+        .unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M14), "{err}");
     assert!(w.app.movements(&w.manager).unwrap().is_empty());
     w.app
@@ -363,7 +363,9 @@ fn contractor_missing_one_clause_cannot_receive_data_or_accounts() {
         )
         .unwrap();
     w.app.export_sealed(&w.manager, &export_req(vec![s], Some(c)), &sealer()).unwrap();
-    w.app.create_staff(&w.admin, &account("outsider", "委託先 太郎"), grant).unwrap();
+    w.app
+        .create_contractor_staff(&w.admin, &account("outsider", "委託先 太郎"), c, affairs)
+        .unwrap();
     // The export's affair must be contracted: outside it, refused (M14).
     let mut other = export_req(vec![s], Some(c));
     other.reason = CarryOutReason::ToContractor { affair: Affair::EmploymentInsurance };
@@ -835,4 +837,184 @@ proptest! {
         prop_assert_eq!(direct.classification.reportable,
             !notified && !encrypted && (sensitive || viewable || improper || count > 100));
     }
+}
+
+/// First sign-in of a new account with a password change, then a normal session.
+fn sign_in_new(app: &Hogo<MemoryStore>, org: OrganisationId, login: &str) -> Session {
+    let pw = SecretString::from(TEST_PASSWORD);
+    let first = app.sign_in(org, login, &pw, None, "t").unwrap();
+    let new_pw = SecretString::from(format!("{login} passphrase 2025"));
+    app.change_password(&first, &pw, &new_pw).unwrap();
+    app.sign_in(org, login, &new_pw, None, "t").unwrap()
+}
+
+fn ready_contractor(w: &W, name: &str) -> hogo_governance::ids::ContractorId {
+    let c = w.contractor(name, None, false).unwrap();
+    w.app.record_contractor_items(&w.manager, c, &ContractorItem::all(), None).unwrap();
+    c
+}
+
+fn collect_for(
+    w: &W,
+    session: &Session,
+    subject: SubjectId,
+    affair: Affair,
+    seed: u64,
+) -> Result<(), Error> {
+    w.app
+        .collect_number(
+            session,
+            CollectNumber {
+                subject,
+                affair,
+                verification: Verification::InPerson {
+                    verified_by: w.manager_id,
+                    number: NumberCheck::IndividualNumberCard,
+                    identity: IdentityCheck::CoveredByCard,
+                },
+                purpose_notified: true,
+                identity_copy_kept: false,
+                number: synthetic_number(seed),
+            },
+        )
+        .map(|_| ())
+}
+
+fn is_m14(r: &Result<impl std::fmt::Debug, Error>) -> bool {
+    matches!(r, Err(Error::Refused(x)) if x.rule == RuleId::M14)
+}
+
+/// M14: the contractor role is granted only with a named contractor; affairs outside
+/// that contractor's contract are refused even when another ready contractor holds them.
+#[test]
+fn contractor_staff_grant_names_its_contractor_and_stays_within_its_contract() {
+    let w = W::new(date(2025, 6, 2));
+    let payroll = ready_contractor(&w, "給与計算センター"); // withholding_slip only
+    let other = w
+        .app
+        .register_contractor(
+            &w.manager,
+            &NewContractor {
+                name: "社会保険事務所".into(),
+                corporate_number: None,
+                affairs: AffairSet::EMPTY.with(Affair::EmploymentInsurance),
+                parent: None,
+                subcontract_permitted: false,
+            },
+        )
+        .unwrap();
+    w.app.record_contractor_items(&w.manager, other, &ContractorItem::all(), None).unwrap();
+    w.app.nominate_staff(&w.manager, "payroll1", Role::Contractor).unwrap();
+    let both = AffairSet::EMPTY.with(Affair::WithholdingSlip).with(Affair::EmploymentInsurance);
+    // The plain create_staff refuses the contractor role: the contractor must be named.
+    let err = w
+        .app
+        .create_staff(&w.admin, &account("payroll1", "委託 一郎"), RoleGrant::contractor(both))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid { field, rule: RuleId::M14, .. } if field == "contractor"),
+        "{err}"
+    );
+    // Both affairs are covered by *some* ready contractor, but not by payroll's contract.
+    let r =
+        w.app.create_contractor_staff(&w.admin, &account("payroll1", "委託 一郎"), payroll, both);
+    assert!(is_m14(&r), "{r:?}");
+    let id = w
+        .app
+        .create_contractor_staff(
+            &w.admin,
+            &account("payroll1", "委託 一郎"),
+            payroll,
+            AffairSet::EMPTY.with(Affair::WithholdingSlip),
+        )
+        .unwrap();
+    let list = w.app.contractors(&w.manager).unwrap();
+    assert_eq!(list.iter().find(|c| c.contractor.id == payroll).unwrap().accounts, vec![id]);
+    assert!(list.iter().find(|c| c.contractor.id == other).unwrap().accounts.is_empty());
+}
+
+/// M14, M13: a contractor-staff account works within the contracted affairs, is refused
+/// outside them, and every use case is refused once its contractor's contract ends —
+/// even though another ready contractor covers the same affair. The refusal is logged.
+#[test]
+fn contractor_staff_access_stops_when_its_contract_ends() {
+    let w = W::new(date(2025, 6, 2));
+    let payroll = ready_contractor(&w, "給与計算センター");
+    let _still_ready = ready_contractor(&w, "別の給与計算会社");
+    let s = w
+        .app
+        .add_subject(
+            &w.manager,
+            NewSubject {
+                kind: SubjectKind::Employee,
+                reference: "E-77".into(),
+                same_person_as: None,
+                profile: Profile {
+                    name: "社員77".into(),
+                    furigana: "シャイン".into(),
+                    birth_date: None,
+                    address: "東京都".into(),
+                },
+            },
+        )
+        .unwrap();
+    w.app.nominate_staff(&w.manager, "payroll1", Role::Contractor).unwrap();
+    w.app
+        .create_contractor_staff(
+            &w.admin,
+            &account("payroll1", "委託 一郎"),
+            payroll,
+            AffairSet::EMPTY.with(Affair::WithholdingSlip),
+        )
+        .unwrap();
+    let staff = sign_in_new(&w.app, w.org, "payroll1");
+    let r = collect_for(&w, &staff, s, Affair::EmploymentInsurance, 77);
+    assert!(is_m14(&r), "{r:?}");
+    collect_for(&w, &staff, s, Affair::WithholdingSlip, 77).unwrap();
+    w.app
+        .end_contract(
+            &w.manager,
+            payroll,
+            date(2025, 6, 2),
+            hogo_governance::contractor::EndHandling::Deletion,
+        )
+        .unwrap();
+    let r = w.app.whoami(&staff);
+    assert!(
+        matches!(&r, Err(Error::Refused(x)) if x.rule == RuleId::M14 && x.code == RefusalCode::ContractorNotReady && x.message_en.contains("ended")),
+        "{r:?}"
+    );
+    let r = w.app.register(&staff);
+    assert!(is_m14(&r), "{r:?}");
+    assert!(w.ledger().contains("M14"));
+}
+
+/// M14 (Art. 36): a subcontractor's staff lose access when the contractor above it ends.
+#[test]
+fn subcontractor_staff_stop_when_the_parent_contract_ends() {
+    let w = W::new(date(2025, 6, 2));
+    let a = ready_contractor(&w, "一次委託先");
+    let b = w.contractor("二次委託先", Some(a), true).unwrap();
+    w.app.record_contractor_items(&w.manager, b, &ContractorItem::all(), None).unwrap();
+    w.app.nominate_staff(&w.manager, "sub1", Role::Contractor).unwrap();
+    w.app
+        .create_contractor_staff(
+            &w.admin,
+            &account("sub1", "再委託 花子"),
+            b,
+            AffairSet::EMPTY.with(Affair::WithholdingSlip),
+        )
+        .unwrap();
+    let staff = sign_in_new(&w.app, w.org, "sub1");
+    w.app.whoami(&staff).unwrap();
+    w.app
+        .end_contract(
+            &w.manager,
+            a,
+            date(2025, 6, 2),
+            hogo_governance::contractor::EndHandling::Return,
+        )
+        .unwrap();
+    let r = w.app.whoami(&staff);
+    assert!(is_m14(&r), "{r:?}");
 }
