@@ -43,6 +43,15 @@ fn parse<T: DeserializeOwned>(field: &str, id: &str) -> Result<T> {
     })
 }
 
+/// The snake_case id of a serde enum value (e.g. `shredding`).
+fn json_id<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 fn uuid(what: &str, s: &str) -> Result<uuid::Uuid, String> {
     uuid::Uuid::parse_str(s.trim())
         .map_err(|_| format!("{what}: IDの形式が正しくありません / not a valid id"))
@@ -773,21 +782,24 @@ pub(crate) fn carry_out(g: &Global, a: CarryOutArgs) -> Result<bool> {
     Ok(true)
 }
 
-/// `hogo dispose-media` arguments (M11, P11).
+/// `hogo dispose-media` arguments (M11, P11); `hogo dispose-media list` lists the records.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct DisposeMediaArgs {
+    #[command(subcommand)]
+    list: Option<ListCommand>,
     /// The day.
-    #[arg(long)]
-    on: NaiveDate,
+    #[arg(long, required = true)]
+    on: Option<NaiveDate>,
     /// paper | electronic_media | device.
     #[arg(long, default_value = "paper")]
     medium: String,
     /// What (no number).
-    #[arg(long)]
-    description: String,
+    #[arg(long, required = true)]
+    description: Option<String>,
     /// shredding | dissolving | incineration | physical_destruction | wiping.
-    #[arg(long)]
-    method: String,
+    #[arg(long, required = true)]
+    method: Option<String>,
     /// The contractor who destroyed it.
     #[arg(long, requires = "certificate", value_parser = cid)]
     contractor: Option<ContractorId>,
@@ -796,9 +808,48 @@ pub(crate) struct DisposeMediaArgs {
     certificate: Option<String>,
 }
 
+/// The `list` subcommand of `dispose-media` and `review`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ListCommand {
+    /// 一覧 / list.
+    List,
+}
+
 pub(crate) fn dispose_media(g: &Global, a: DisposeMediaArgs) -> Result<bool> {
     let ctx = Ctx::open(g, false)?;
     let session = ctx.session()?;
+    let lang = ctx.lang;
+    if a.list.is_some() {
+        let list = ctx.app.media_disposals(&session)?;
+        if ctx.json {
+            out::json(&list)?;
+            return Ok(true);
+        }
+        let mut t = out::table(&[
+            lang.pick("廃棄日", "on"),
+            lang.pick("媒体", "medium"),
+            lang.pick("方法", "method"),
+            lang.pick("内容", "description"),
+            lang.pick("委託先・証明書", "contractor / certificate"),
+        ]);
+        for d in &list {
+            t.add_row(vec![
+                d.on.to_string(),
+                json_id(&d.medium),
+                json_id(&d.method),
+                d.description.to_string(),
+                match (&d.contractor, &d.certificate) {
+                    (Some(c), Some(cert)) => format!("{c} {cert}"),
+                    _ => lang.pick("自社", "the organisation").to_owned(),
+                },
+            ]);
+        }
+        outln!("{t}");
+        return Ok(true);
+    }
+    let (Some(on), Some(description), Some(method)) = (a.on, a.description, a.method) else {
+        bail!("--on, --description, --method: 必須です / required");
+    };
     let by = match (a.contractor, a.certificate) {
         (Some(contractor), Some(certificate)) => DisposedBy::Contractor { contractor, certificate },
         _ => DisposedBy::Organisation,
@@ -806,15 +857,15 @@ pub(crate) fn dispose_media(g: &Global, a: DisposeMediaArgs) -> Result<bool> {
     ctx.app.record_media_disposal(
         &session,
         &NewMediaDisposal {
-            on: a.on,
+            on,
             medium: parse::<Medium>("medium", &a.medium)?,
-            description: a.description,
-            method: parse::<DestructionMethod>("method", &a.method)?,
+            description,
+            method: parse::<DestructionMethod>("method", &method)?,
             by,
             subjects: vec![],
         },
     )?;
-    outln!("{}", ctx.lang.pick("書類・媒体の廃棄を記録しました", "paper/media disposal recorded"));
+    outln!("{}", lang.pick("書類・媒体の廃棄を記録しました", "paper/media disposal recorded"));
     Ok(true)
 }
 
@@ -846,6 +897,8 @@ pub(crate) enum TrainingCommand {
     },
     /// 受講予定・期限 / what is due.
     Due,
+    /// 研修の記録一覧 / the recorded sessions.
+    Sessions,
 }
 
 pub(crate) fn training(g: &Global, c: TrainingCommand) -> Result<bool> {
@@ -865,6 +918,23 @@ pub(crate) fn training(g: &Global, c: TrainingCommand) -> Result<bool> {
         TrainingCommand::Undertaking { staff, on } => {
             ctx.app.record_undertaking(&session, staff, on)?;
             outln!("{}", lang.pick("秘密保持誓約書を記録しました", "undertaking recorded"));
+        }
+        TrainingCommand::Sessions => {
+            let list = ctx.app.training_sessions(&session)?;
+            if ctx.json {
+                out::json(&list)?;
+            } else {
+                for t in &list {
+                    outln!(
+                        "{} {} {} {} {}",
+                        t.id,
+                        t.held_on,
+                        json_id(&t.kind),
+                        t.title,
+                        t.attendees.len()
+                    );
+                }
+            }
         }
         TrainingCommand::Due => {
             let due = ctx.app.training_due(&session)?;
@@ -954,12 +1024,15 @@ pub(crate) fn complaint(g: &Global, c: ComplaintCommand) -> Result<bool> {
     Ok(true)
 }
 
-/// `hogo review` arguments (M16, Art. 45).
+/// `hogo review` arguments (M16, Art. 45); `hogo review list` lists the inspections.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct ReviewArgs {
+    #[command(subcommand)]
+    list: Option<ListCommand>,
     /// The day.
-    #[arg(long)]
-    on: NaiveDate,
+    #[arg(long, required = true)]
+    on: Option<NaiveDate>,
     /// 全項目を適合として記録 / every item satisfied.
     #[arg(long)]
     all_ok: bool,
@@ -971,6 +1044,39 @@ pub(crate) struct ReviewArgs {
 pub(crate) fn review(g: &Global, a: ReviewArgs) -> Result<bool> {
     let ctx = Ctx::open(g, false)?;
     let session = ctx.session()?;
+    let lang = ctx.lang;
+    if a.list.is_some() {
+        let list = ctx.app.reviews(&session)?;
+        if ctx.json {
+            out::json(&list)?;
+            return Ok(true);
+        }
+        for r in &list {
+            let ng: Vec<String> = r
+                .results
+                .iter()
+                .filter(|(_, v)| !matches!(v, ItemResult::Satisfied))
+                .map(|(k, _)| json_id(k))
+                .collect();
+            outln!(
+                "{} {} {}/{} {}{}",
+                r.on,
+                r.by,
+                r.results.len() - ng.len(),
+                ChecklistItem::ALL.len(),
+                lang.pick("適合", "satisfied"),
+                if ng.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}: {}", lang.pick("不適合", "not satisfied"), ng.join(", "))
+                }
+            );
+        }
+        return Ok(true);
+    }
+    let Some(on) = a.on else {
+        bail!("--on: 必須です / required");
+    };
     let mut results: Vec<(ChecklistItem, ItemResult)> = if a.all_ok {
         ChecklistItem::ALL.iter().map(|i| (*i, ItemResult::Satisfied)).collect()
     } else {
@@ -989,11 +1095,10 @@ pub(crate) fn review(g: &Global, a: ReviewArgs) -> Result<bool> {
         results.retain(|(i, _)| *i != item);
         results.push((item, r));
     }
-    let missing = ctx.app.record_review(&session, a.on, &results)?;
+    let missing = ctx.app.record_review(&session, on, &results)?;
     outln!(
         "{}: {}",
-        ctx.lang
-            .pick("点検を記録しました。未記入の項目", "review recorded; items without a result"),
+        lang.pick("点検を記録しました。未記入の項目", "review recorded; items without a result"),
         missing.len()
     );
     Ok(true)
@@ -1034,5 +1139,124 @@ pub(crate) fn status(g: &Global) -> Result<bool> {
         ]);
     }
     outln!("{t}");
+    Ok(true)
+}
+
+/// `hogo areas …` (M12, doc 003 Art. 26).
+#[derive(Debug, Subcommand)]
+pub(crate) enum AreasCommand {
+    /// 管理区域・取扱区域を設定（すべて置き換え） / set the areas (replaces both lists).
+    Set {
+        /// 管理区域 (repeatable).
+        #[arg(long = "controlled", required = true)]
+        controlled: Vec<String>,
+        /// 取扱区域 (repeatable).
+        #[arg(long = "handling", required = true)]
+        handling: Vec<String>,
+    },
+    /// 表示 / show.
+    Show,
+}
+
+pub(crate) fn areas(g: &Global, c: AreasCommand) -> Result<bool> {
+    let ctx = Ctx::open(g, false)?;
+    let session = ctx.session()?;
+    let lang = ctx.lang;
+    if let AreasCommand::Set { controlled, handling } = c {
+        ctx.app.configure_areas(&session, &hogo::organisation::Areas { controlled, handling })?;
+    }
+    let a = ctx.app.organisation(&session)?.areas;
+    if ctx.json {
+        out::json(&a)?;
+    } else {
+        outln!("{}: {}", lang.pick("管理区域", "controlled areas"), a.controlled.join(", "));
+        outln!("{}: {}", lang.pick("取扱区域", "handling areas"), a.handling.join(", "));
+    }
+    Ok(true)
+}
+
+/// `hogo governance …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum GovernanceCommand {
+    /// 管理間隔（研修・講習・苦情回答・点検・期限間近）の表示・設定 / show or set the intervals.
+    Policy {
+        /// 研修の間隔（月、1〜12） / months between handler trainings (1–12).
+        #[arg(long)]
+        training_months: Option<u32>,
+        /// 職業紹介責任者講習の間隔（年） / years between the responsible person's courses.
+        #[arg(long)]
+        course_years: Option<u32>,
+        /// 苦情回答の目標日数 / days to answer a complaint.
+        #[arg(long)]
+        complaint_days: Option<u32>,
+        /// 点検の間隔（月） / months between self-inspections.
+        #[arg(long)]
+        review_months: Option<u32>,
+        /// 「期限間近」の日数 / days ahead that count as due soon.
+        #[arg(long)]
+        due_soon_days: Option<u32>,
+    },
+}
+
+pub(crate) fn governance_cmd(g: &Global, c: GovernanceCommand) -> Result<bool> {
+    let ctx = Ctx::open(g, false)?;
+    let session = ctx.session()?;
+    let lang = ctx.lang;
+    let GovernanceCommand::Policy {
+        training_months,
+        course_years,
+        complaint_days,
+        review_months,
+        due_soon_days,
+    } = c;
+    let mut p = ctx.app.governance_policy(&session)?;
+    let changed = training_months.is_some()
+        || course_years.is_some()
+        || complaint_days.is_some()
+        || review_months.is_some()
+        || due_soon_days.is_some();
+    if changed {
+        if let Some(v) = training_months {
+            p.training.handler_interval_months = v;
+        }
+        if let Some(v) = course_years {
+            p.training.responsible_course_interval_years = v;
+        }
+        if let Some(v) = complaint_days {
+            p.complaints.answer_days = v;
+        }
+        if let Some(v) = review_months {
+            p.review_interval_months = v;
+        }
+        if let Some(v) = due_soon_days {
+            p.due_soon_days = v;
+        }
+        ctx.app.set_governance_policy(&session, p)?;
+    }
+    if ctx.json {
+        out::json(&p)?;
+    } else {
+        outln!(
+            "{}: {}",
+            lang.pick("研修の間隔（月）", "training interval (months)"),
+            p.training.handler_interval_months
+        );
+        outln!(
+            "{}: {}",
+            lang.pick("講習の間隔（年）", "course interval (years)"),
+            p.training.responsible_course_interval_years
+        );
+        outln!(
+            "{}: {}",
+            lang.pick("苦情回答（日）", "complaint answer (days)"),
+            p.complaints.answer_days
+        );
+        outln!(
+            "{}: {}",
+            lang.pick("点検の間隔（月）", "review interval (months)"),
+            p.review_interval_months
+        );
+        outln!("{}: {}", lang.pick("期限間近（日）", "due soon (days)"), p.due_soon_days);
+    }
     Ok(true)
 }

@@ -447,3 +447,154 @@ fn contractor_staff_are_linked_to_their_contractor_and_stop_at_contract_end() {
     let r = payroll(&["--lang", "en", "whoami"], "").failure();
     assert!(stderr(&r).contains("M14") && stderr(&r).contains("ended"), "{}", stderr(&r));
 }
+
+/// M12, P6, M16: `areas set|show` (an empty area refused, naming the field and M12) and
+/// `governance policy` (a handler interval beyond 12 months refused, P6), as JSON.
+#[test]
+fn areas_and_governance_policy_commands() {
+    let env = fresh();
+    init(&env, "en");
+    login(&env);
+    let a = json(
+        &run(
+            &env,
+            [
+                "--json",
+                "areas",
+                "set",
+                "--controlled",
+                "サーバ室",
+                "--controlled",
+                "金庫",
+                "--handling",
+                "人事部",
+            ],
+        )
+        .success(),
+    );
+    assert_eq!(a["controlled"], serde_json::json!(["サーバ室", "金庫"]));
+    let r =
+        run(&env, ["--lang", "en", "areas", "set", "--controlled", " ", "--handling", "人事部"])
+            .failure();
+    assert!(
+        stderr(&r).contains("areas.controlled") && stderr(&r).contains("M12"),
+        "{}",
+        stderr(&r)
+    );
+    let ja = stdout(&run(&env, ["--lang", "ja", "areas", "show"]).success());
+    assert!(ja.contains("管理区域: サーバ室, 金庫"), "{ja}");
+    let p = json(&run(&env, ["--json", "governance", "policy"]).success());
+    assert_eq!(p["training"]["handler_interval_months"], 12);
+    let p = json(
+        &run(
+            &env,
+            ["--json", "governance", "policy", "--training-months", "6", "--due-soon-days", "30"],
+        )
+        .success(),
+    );
+    assert_eq!(p["training"]["handler_interval_months"], 6);
+    assert_eq!(p["due_soon_days"], 30);
+    let r =
+        run(&env, ["--lang", "en", "governance", "policy", "--training-months", "13"]).failure();
+    assert!(stderr(&r).contains("P6"), "{}", stderr(&r));
+    let p = json(&run(&env, ["--json", "governance", "policy"]).success());
+    assert_eq!(p["training"]["handler_interval_months"], 6);
+}
+
+/// P6, M16, P8, M11, M14 (M5 ⑤): training (record, undertaking, due, sessions),
+/// complaints (record, answer, list), review (record, list), paper disposal (record,
+/// list), the September hearing and the contractor's deletion proof through the CLI.
+#[test]
+fn training_complaint_review_disposal_hearing_and_proof_commands() {
+    let env = fresh();
+    init(&env, "en");
+    login(&env);
+    let me = json(&run(&env, ["--json", "whoami"]).success())["staff"].as_str().unwrap().to_owned();
+    let day = recent_day(1);
+    // Training: never trained → due and overdue; after the session and undertaking, not.
+    let due = json(&run(&env, ["--json", "training", "due"]).success());
+    assert!(
+        due.as_array().unwrap().iter().any(|d| d["staff"] == me.as_str() && d["overdue"] == true)
+    );
+    run(&env, ["training", "record", "--on", &day, "--title", "年次研修", "--attendee", &me])
+        .success();
+    run(&env, ["training", "undertaking", &me, "--on", &day]).success();
+    let due = json(&run(&env, ["--json", "training", "due"]).success());
+    assert!(
+        !due.as_array().unwrap().iter().any(|d| d["staff"] == me.as_str() && d["overdue"] == true),
+        "{due}"
+    );
+    let sessions = json(&run(&env, ["--json", "training", "sessions"]).success());
+    assert_eq!(sessions[0]["title"], "年次研修");
+    // A training day in the future is refused (P6).
+    let r =
+        run(&env, ["training", "record", "--on", "2999-01-01", "--title", "x", "--attendee", &me])
+            .failure();
+    assert!(stderr(&r).contains("P6") || stderr(&r).contains("M16"), "{}", stderr(&r));
+    // Complaints.
+    let c = json(
+        &run(
+            &env,
+            [
+                "--json",
+                "complaint",
+                "record",
+                "--on",
+                &day,
+                "--summary",
+                "対応が遅い",
+                "--handler",
+                &me,
+            ],
+        )
+        .success(),
+    );
+    let cid = c["complaint"].as_str().unwrap().to_owned();
+    run(&env, ["complaint", "answer", &cid, "--on", &day, "--answer", "経緯を説明しました"])
+        .success();
+    let list = json(&run(&env, ["--json", "complaint", "list"]).success());
+    assert_eq!(list[0]["summary"], "対応が遅い");
+    let ja = stdout(&run(&env, ["--lang", "ja", "complaint", "list"]).success());
+    assert!(ja.contains("回答済"), "{ja}");
+    // Review.
+    run(&env, ["review", "--on", &day, "--all-ok", "--item", "firewall=ng:設定を見直す"]).success();
+    let reviews = json(&run(&env, ["--json", "review", "list"]).success());
+    assert_eq!(reviews.as_array().unwrap().len(), 1);
+    assert!(reviews[0]["results"]["firewall"].is_object(), "{reviews}");
+    let en = stdout(&run(&env, ["--lang", "en", "review", "list"]).success());
+    assert!(en.contains("not satisfied: firewall"), "{en}");
+    // Paper disposal by a contractor with its certificate; a number in the text is refused.
+    let c = ready_contractor(&env, "溶解処理センター");
+    run(
+        &env,
+        [
+            "dispose-media",
+            "--on",
+            &day,
+            "--description",
+            "2018年分 扶養控除等申告書 80枚",
+            "--method",
+            "dissolving",
+            "--contractor",
+            &c,
+            "--certificate",
+            "溶解証明書 第25-101号",
+        ],
+    )
+    .success();
+    let list = json(&run(&env, ["--json", "dispose-media", "list"]).success());
+    assert_eq!(list[0]["method"], "dissolving");
+    assert_eq!(list[0]["certificate"], "溶解証明書 第25-101号");
+    let en = stdout(&run(&env, ["--lang", "en", "dispose-media", "list"]).success());
+    assert!(en.contains("溶解証明書"), "{en}");
+    // The September hearing and, after the contract ends, the deletion proof (M5 ⑤).
+    run(&env, ["contractor", "hearing", &c, "--on", &day, "--notes", "管理状況を確認"]).success();
+    run(&env, ["contractor", "end", &c, "--on", &day]).success();
+    run(&env, ["contractor", "proof", &c, "--on", &day, "--description", "削除証明書を受領"])
+        .success();
+    let list = json(&run(&env, ["--json", "contractor", "list"]).success());
+    let me_c =
+        list.as_array().unwrap().iter().find(|v| v["contractor"]["id"] == c.as_str()).unwrap();
+    assert!(me_c["contractor"]["end"]["proof"].is_object(), "{me_c}");
+    assert_eq!(me_c["contractor"]["hearings"].as_array().unwrap().len(), 1);
+}
