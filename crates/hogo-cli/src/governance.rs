@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use hogo::governance::contractors_ops::{ContractorItem, NewContractor};
 use hogo::governance::export_ops::{ExportColumn, ExportRequest};
-use hogo::governance::incidents_ops::{DraftInput, IncidentView, LostExport, NewIncident};
+use hogo::governance::incidents_ops::{
+    DraftInput, IncidentCorrection, IncidentView, LostExport, NewIncident,
+};
 use hogo::governance::physical_ops::{DestructionMethod, DisposedBy, Medium, NewMediaDisposal};
 use hogo::movements::Protection;
 use hogo_domain::policy::CarryOutReason;
@@ -20,7 +22,8 @@ use hogo_export::AgeSealer;
 use hogo_governance::contractor::{EndHandling, HearingKind};
 use hogo_governance::ids::{ComplaintId, ContractorId};
 use hogo_governance::incident::{
-    AffectedCount, Certainty, DataInvolved, Encryption, IncidentKind, NoticeMethod, NoticeStatus,
+    AffectedCount, AsContractor, Certainty, DataInvolved, Encryption, Filing, IncidentKind,
+    NoticeMethod, NoticeStatus, Regime, ReportStage,
 };
 use hogo_governance::review::{ChecklistItem, ItemResult};
 use hogo_governance::training::CourseKind;
@@ -38,6 +41,15 @@ fn parse<T: DeserializeOwned>(field: &str, id: &str) -> Result<T> {
             "--{field}: 「{id}」は指定できる値ではありません / {id} is not a valid value"
         )
     })
+}
+
+/// The snake_case id of a serde enum value (e.g. `shredding`).
+fn json_id<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 fn uuid(what: &str, s: &str) -> Result<uuid::Uuid, String> {
@@ -91,6 +103,24 @@ pub(crate) enum IncidentCommand {
         /// 確定（省略時はおそれ） / confirmed (default: suspected).
         #[arg(long)]
         confirmed: bool,
+        /// 要配慮個人情報の例（例: 扶養控除等申告書の障害者欄） / example of the special-care data.
+        #[arg(long, requires = "sensitive")]
+        sensitive_example: Option<String>,
+        /// 取得しようとしている個人情報（2024年4月〜、個情規則7条3号） / data being acquired (APPI case 3 since 2024-04).
+        #[arg(long)]
+        during_acquisition: bool,
+        /// 不特定多数の者が閲覧できるおそれ（電子的方法） / viewable by unspecified people (My Number case 3).
+        #[arg(long)]
+        viewable_by_unspecified: bool,
+        /// 高度な暗号化（鍵は --key-lost で） / the data were under high-level encryption.
+        #[arg(long)]
+        encrypted: bool,
+        /// 当社は委託先として受託: 委託元に通知した日 / as a 委託先: the day the principal was notified.
+        #[arg(long)]
+        principal_notified_on: Option<NaiveDate>,
+        /// 当社は委託先として受託（委託元へはまだ通知していない） / held as a 委託先, principal not yet notified.
+        #[arg(long)]
+        as_contractor: bool,
         /// 紛失した暗号化ファイルの持出し記録ID / the movement id of a lost sealed export.
         #[arg(long)]
         lost_export: Option<String>,
@@ -128,6 +158,67 @@ pub(crate) enum IncidentCommand {
         /// letter | email | phone | in_person.
         #[arg(long, default_value = "letter")]
         method: String,
+    },
+    /// 記録後の事実の訂正（理由必須） / correct facts after recording (reason required).
+    Correct {
+        /// Incident id.
+        id: IncidentId,
+        /// 訂正の理由 / why.
+        #[arg(long)]
+        reason: String,
+        /// leak | loss | damage | improper_use | improper_provision (repeatable; replaces).
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// none | high_level | high_level_keys_leaked.
+        #[arg(long)]
+        encryption: Option<String>,
+        /// 要配慮個人情報を含む / special-care data involved (true|false).
+        #[arg(long)]
+        sensitive: Option<bool>,
+        /// 要配慮個人情報の例 / example of the special-care data ("" clears).
+        #[arg(long)]
+        sensitive_example: Option<String>,
+        /// 個人番号を含む (true|false).
+        #[arg(long)]
+        my_number: Option<bool>,
+        /// 財産的被害のおそれ (true|false).
+        #[arg(long)]
+        financial: Option<bool>,
+        /// 不正の目的のおそれ (true|false).
+        #[arg(long)]
+        improper_purpose: Option<bool>,
+        /// 取得中の個人情報 (true|false).
+        #[arg(long)]
+        during_acquisition: Option<bool>,
+        /// 不特定多数の者が閲覧できるおそれ (true|false).
+        #[arg(long)]
+        viewable_by_unspecified: Option<bool>,
+        /// 確定 (true) / おそれ (false).
+        #[arg(long)]
+        confirmed: Option<bool>,
+        /// 委託先として委託元に通知した日 / as a 委託先: the day the principal was notified.
+        #[arg(long)]
+        principal_notified_on: Option<NaiveDate>,
+        /// 委託先として受託したものではない / the data were not held as a 委託先.
+        #[arg(long, conflicts_with = "principal_notified_on")]
+        not_as_contractor: bool,
+        /// 概要 / summary.
+        #[arg(long)]
+        summary: Option<String>,
+    },
+    /// 速報・確報の提出を記録 / record a filed report.
+    Filing {
+        /// Incident id.
+        id: IncidentId,
+        /// my_number | appi.
+        #[arg(long)]
+        regime: String,
+        /// preliminary (速報) | final (確報).
+        #[arg(long)]
+        stage: String,
+        /// 提出日 / the day filed.
+        #[arg(long)]
+        on: NaiveDate,
     },
     /// 報告書案（項目を記入して表示） / write and show the report draft.
     Draft {
@@ -180,6 +271,27 @@ fn print_incident(lang: Lang, v: &IncidentView) {
             lang.pick("日", " days")
         );
     }
+    for f in &i.filings {
+        outln!(
+            "  {} {} {} {}",
+            lang.pick("提出済", "filed"),
+            lang.pick(f.regime.label_ja(), f.regime.label_en()),
+            match f.stage {
+                ReportStage::Preliminary => lang.pick("速報", "preliminary"),
+                ReportStage::Final => lang.pick("確報", "final"),
+            },
+            f.on
+        );
+    }
+    for k in &v.record.corrections {
+        outln!(
+            "  {} {}: {} ({})",
+            lang.pick("訂正", "corrected"),
+            k.on,
+            k.fields.join(", "),
+            k.reason
+        );
+    }
     let pending = v.record.notices.pending().len();
     outln!(
         "{}: {}/{}",
@@ -203,6 +315,12 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
             financial,
             improper_purpose,
             confirmed,
+            sensitive_example,
+            during_acquisition,
+            viewable_by_unspecified,
+            encrypted,
+            principal_notified_on,
+            as_contractor,
             lost_export,
             key_lost,
             summary,
@@ -210,6 +328,8 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
         } => {
             let kinds =
                 kinds.iter().map(|k| parse::<IncidentKind>("kind", k)).collect::<Result<_>>()?;
+            let as_contractor = (as_contractor || principal_notified_on.is_some())
+                .then_some(AsContractor { notified_principal_on: principal_notified_on });
             ctx.app.record_incident(
                 &session,
                 NewIncident {
@@ -218,12 +338,16 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
                     certainty: if confirmed { Certainty::Confirmed } else { Certainty::Suspected },
                     affected: AffectedCount::Known(count),
                     data: DataInvolved { my_number, sensitive, financial, other: true },
-                    sensitive_examples: None,
+                    sensitive_examples: sensitive_example,
                     improper_purpose,
-                    during_acquisition: false,
-                    viewable_by_unspecified: false,
-                    encryption: Encryption::None,
-                    as_contractor: None,
+                    during_acquisition,
+                    viewable_by_unspecified,
+                    encryption: if encrypted {
+                        Encryption::HighLevel { keys_leaked: key_lost }
+                    } else {
+                        Encryption::None
+                    },
+                    as_contractor,
                     lost_export: lost_export
                         .map(|m| LostExport { movement: m, key_also_lost: key_lost }),
                     summary,
@@ -237,6 +361,87 @@ pub(crate) fn incident(g: &Global, c: IncidentCommand) -> Result<bool> {
             known_on,
             AffectedCount::Known(count),
             &[],
+        )?,
+        IncidentCommand::Correct {
+            id,
+            reason,
+            kinds,
+            encryption,
+            sensitive,
+            sensitive_example,
+            my_number,
+            financial,
+            improper_purpose,
+            during_acquisition,
+            viewable_by_unspecified,
+            confirmed,
+            principal_notified_on,
+            not_as_contractor,
+            summary,
+        } => {
+            let current = ctx.app.incident(&session, id)?.record.incident;
+            let kinds = if kinds.is_empty() {
+                None
+            } else {
+                Some(
+                    kinds
+                        .iter()
+                        .map(|k| parse::<IncidentKind>("kind", k))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+            };
+            let encryption = encryption
+                .map(|e| match e.trim() {
+                    "none" => Ok(Encryption::None),
+                    "high_level" => Ok(Encryption::HighLevel { keys_leaked: false }),
+                    "high_level_keys_leaked" => Ok(Encryption::HighLevel { keys_leaked: true }),
+                    other => Err(anyhow::anyhow!(
+                        "--encryption: 「{other}」: none | high_level | high_level_keys_leaked"
+                    )),
+                })
+                .transpose()?;
+            let data =
+                (sensitive.is_some() || my_number.is_some() || financial.is_some()).then(|| {
+                    DataInvolved {
+                        my_number: my_number.unwrap_or(current.data.my_number),
+                        sensitive: sensitive.unwrap_or(current.data.sensitive),
+                        financial: financial.unwrap_or(current.data.financial),
+                        other: current.data.other,
+                    }
+                });
+            let as_contractor = if not_as_contractor {
+                Some(None)
+            } else {
+                principal_notified_on
+                    .map(|on| Some(AsContractor { notified_principal_on: Some(on) }))
+            };
+            ctx.app.correct_incident(
+                &session,
+                id,
+                &IncidentCorrection {
+                    kinds,
+                    certainty: confirmed
+                        .map(|c| if c { Certainty::Confirmed } else { Certainty::Suspected }),
+                    data,
+                    sensitive_examples: sensitive_example,
+                    improper_purpose,
+                    during_acquisition,
+                    viewable_by_unspecified,
+                    encryption,
+                    as_contractor,
+                    summary,
+                    reason,
+                },
+            )?
+        }
+        IncidentCommand::Filing { id, regime, stage, on } => ctx.app.record_incident_filing(
+            &session,
+            id,
+            Filing {
+                regime: parse::<Regime>("regime", &regime)?,
+                stage: parse::<ReportStage>("stage", &stage)?,
+                on,
+            },
         )?,
         IncidentCommand::Notice { id, subject, on, method } => ctx.app.record_incident_notice(
             &session,
@@ -442,6 +647,7 @@ pub(crate) fn contractor(g: &Global, c: ContractorCommand) -> Result<bool> {
                     lang.pick("提供可", "ready"),
                     lang.pick("未記録", "missing"),
                     lang.pick("ヒアリング期限", "hearing due"),
+                    lang.pick("担当者アカウント", "staff accounts"),
                 ]);
                 for v in &list {
                     let m = &v.missing;
@@ -452,6 +658,7 @@ pub(crate) fn contractor(g: &Global, c: ContractorCommand) -> Result<bool> {
                         if v.ready { "✓".into() } else { "✗".into() },
                         (m.checks.len() + m.anti_social.len() + m.clauses.len()).to_string(),
                         v.hearing_due.map(|h| h.due.to_string()).unwrap_or_default(),
+                        v.accounts.len().to_string(),
                     ]);
                 }
                 outln!("{t}");
@@ -575,21 +782,24 @@ pub(crate) fn carry_out(g: &Global, a: CarryOutArgs) -> Result<bool> {
     Ok(true)
 }
 
-/// `hogo dispose-media` arguments (M11, P11).
+/// `hogo dispose-media` arguments (M11, P11); `hogo dispose-media list` lists the records.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct DisposeMediaArgs {
+    #[command(subcommand)]
+    list: Option<ListCommand>,
     /// The day.
-    #[arg(long)]
-    on: NaiveDate,
+    #[arg(long, required = true)]
+    on: Option<NaiveDate>,
     /// paper | electronic_media | device.
     #[arg(long, default_value = "paper")]
     medium: String,
     /// What (no number).
-    #[arg(long)]
-    description: String,
+    #[arg(long, required = true)]
+    description: Option<String>,
     /// shredding | dissolving | incineration | physical_destruction | wiping.
-    #[arg(long)]
-    method: String,
+    #[arg(long, required = true)]
+    method: Option<String>,
     /// The contractor who destroyed it.
     #[arg(long, requires = "certificate", value_parser = cid)]
     contractor: Option<ContractorId>,
@@ -598,9 +808,48 @@ pub(crate) struct DisposeMediaArgs {
     certificate: Option<String>,
 }
 
+/// The `list` subcommand of `dispose-media` and `review`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ListCommand {
+    /// 一覧 / list.
+    List,
+}
+
 pub(crate) fn dispose_media(g: &Global, a: DisposeMediaArgs) -> Result<bool> {
     let ctx = Ctx::open(g, false)?;
     let session = ctx.session()?;
+    let lang = ctx.lang;
+    if a.list.is_some() {
+        let list = ctx.app.media_disposals(&session)?;
+        if ctx.json {
+            out::json(&list)?;
+            return Ok(true);
+        }
+        let mut t = out::table(&[
+            lang.pick("廃棄日", "on"),
+            lang.pick("媒体", "medium"),
+            lang.pick("方法", "method"),
+            lang.pick("内容", "description"),
+            lang.pick("委託先・証明書", "contractor / certificate"),
+        ]);
+        for d in &list {
+            t.add_row(vec![
+                d.on.to_string(),
+                json_id(&d.medium),
+                json_id(&d.method),
+                d.description.to_string(),
+                match (&d.contractor, &d.certificate) {
+                    (Some(c), Some(cert)) => format!("{c} {cert}"),
+                    _ => lang.pick("自社", "the organisation").to_owned(),
+                },
+            ]);
+        }
+        outln!("{t}");
+        return Ok(true);
+    }
+    let (Some(on), Some(description), Some(method)) = (a.on, a.description, a.method) else {
+        bail!("--on, --description, --method: 必須です / required");
+    };
     let by = match (a.contractor, a.certificate) {
         (Some(contractor), Some(certificate)) => DisposedBy::Contractor { contractor, certificate },
         _ => DisposedBy::Organisation,
@@ -608,15 +857,15 @@ pub(crate) fn dispose_media(g: &Global, a: DisposeMediaArgs) -> Result<bool> {
     ctx.app.record_media_disposal(
         &session,
         &NewMediaDisposal {
-            on: a.on,
+            on,
             medium: parse::<Medium>("medium", &a.medium)?,
-            description: a.description,
-            method: parse::<DestructionMethod>("method", &a.method)?,
+            description,
+            method: parse::<DestructionMethod>("method", &method)?,
             by,
             subjects: vec![],
         },
     )?;
-    outln!("{}", ctx.lang.pick("書類・媒体の廃棄を記録しました", "paper/media disposal recorded"));
+    outln!("{}", lang.pick("書類・媒体の廃棄を記録しました", "paper/media disposal recorded"));
     Ok(true)
 }
 
@@ -648,6 +897,8 @@ pub(crate) enum TrainingCommand {
     },
     /// 受講予定・期限 / what is due.
     Due,
+    /// 研修の記録一覧 / the recorded sessions.
+    Sessions,
 }
 
 pub(crate) fn training(g: &Global, c: TrainingCommand) -> Result<bool> {
@@ -667,6 +918,23 @@ pub(crate) fn training(g: &Global, c: TrainingCommand) -> Result<bool> {
         TrainingCommand::Undertaking { staff, on } => {
             ctx.app.record_undertaking(&session, staff, on)?;
             outln!("{}", lang.pick("秘密保持誓約書を記録しました", "undertaking recorded"));
+        }
+        TrainingCommand::Sessions => {
+            let list = ctx.app.training_sessions(&session)?;
+            if ctx.json {
+                out::json(&list)?;
+            } else {
+                for t in &list {
+                    outln!(
+                        "{} {} {} {} {}",
+                        t.id,
+                        t.held_on,
+                        json_id(&t.kind),
+                        t.title,
+                        t.attendees.len()
+                    );
+                }
+            }
         }
         TrainingCommand::Due => {
             let due = ctx.app.training_due(&session)?;
@@ -756,12 +1024,15 @@ pub(crate) fn complaint(g: &Global, c: ComplaintCommand) -> Result<bool> {
     Ok(true)
 }
 
-/// `hogo review` arguments (M16, Art. 45).
+/// `hogo review` arguments (M16, Art. 45); `hogo review list` lists the inspections.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct ReviewArgs {
+    #[command(subcommand)]
+    list: Option<ListCommand>,
     /// The day.
-    #[arg(long)]
-    on: NaiveDate,
+    #[arg(long, required = true)]
+    on: Option<NaiveDate>,
     /// 全項目を適合として記録 / every item satisfied.
     #[arg(long)]
     all_ok: bool,
@@ -773,6 +1044,39 @@ pub(crate) struct ReviewArgs {
 pub(crate) fn review(g: &Global, a: ReviewArgs) -> Result<bool> {
     let ctx = Ctx::open(g, false)?;
     let session = ctx.session()?;
+    let lang = ctx.lang;
+    if a.list.is_some() {
+        let list = ctx.app.reviews(&session)?;
+        if ctx.json {
+            out::json(&list)?;
+            return Ok(true);
+        }
+        for r in &list {
+            let ng: Vec<String> = r
+                .results
+                .iter()
+                .filter(|(_, v)| !matches!(v, ItemResult::Satisfied))
+                .map(|(k, _)| json_id(k))
+                .collect();
+            outln!(
+                "{} {} {}/{} {}{}",
+                r.on,
+                r.by,
+                r.results.len() - ng.len(),
+                ChecklistItem::ALL.len(),
+                lang.pick("適合", "satisfied"),
+                if ng.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}: {}", lang.pick("不適合", "not satisfied"), ng.join(", "))
+                }
+            );
+        }
+        return Ok(true);
+    }
+    let Some(on) = a.on else {
+        bail!("--on: 必須です / required");
+    };
     let mut results: Vec<(ChecklistItem, ItemResult)> = if a.all_ok {
         ChecklistItem::ALL.iter().map(|i| (*i, ItemResult::Satisfied)).collect()
     } else {
@@ -791,11 +1095,10 @@ pub(crate) fn review(g: &Global, a: ReviewArgs) -> Result<bool> {
         results.retain(|(i, _)| *i != item);
         results.push((item, r));
     }
-    let missing = ctx.app.record_review(&session, a.on, &results)?;
+    let missing = ctx.app.record_review(&session, on, &results)?;
     outln!(
         "{}: {}",
-        ctx.lang
-            .pick("点検を記録しました。未記入の項目", "review recorded; items without a result"),
+        lang.pick("点検を記録しました。未記入の項目", "review recorded; items without a result"),
         missing.len()
     );
     Ok(true)
@@ -836,5 +1139,124 @@ pub(crate) fn status(g: &Global) -> Result<bool> {
         ]);
     }
     outln!("{t}");
+    Ok(true)
+}
+
+/// `hogo areas …` (M12, doc 003 Art. 26).
+#[derive(Debug, Subcommand)]
+pub(crate) enum AreasCommand {
+    /// 管理区域・取扱区域を設定（すべて置き換え） / set the areas (replaces both lists).
+    Set {
+        /// 管理区域 (repeatable).
+        #[arg(long = "controlled", required = true)]
+        controlled: Vec<String>,
+        /// 取扱区域 (repeatable).
+        #[arg(long = "handling", required = true)]
+        handling: Vec<String>,
+    },
+    /// 表示 / show.
+    Show,
+}
+
+pub(crate) fn areas(g: &Global, c: AreasCommand) -> Result<bool> {
+    let ctx = Ctx::open(g, false)?;
+    let session = ctx.session()?;
+    let lang = ctx.lang;
+    if let AreasCommand::Set { controlled, handling } = c {
+        ctx.app.configure_areas(&session, &hogo::organisation::Areas { controlled, handling })?;
+    }
+    let a = ctx.app.organisation(&session)?.areas;
+    if ctx.json {
+        out::json(&a)?;
+    } else {
+        outln!("{}: {}", lang.pick("管理区域", "controlled areas"), a.controlled.join(", "));
+        outln!("{}: {}", lang.pick("取扱区域", "handling areas"), a.handling.join(", "));
+    }
+    Ok(true)
+}
+
+/// `hogo governance …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum GovernanceCommand {
+    /// 管理間隔（研修・講習・苦情回答・点検・期限間近）の表示・設定 / show or set the intervals.
+    Policy {
+        /// 研修の間隔（月、1〜12） / months between handler trainings (1–12).
+        #[arg(long)]
+        training_months: Option<u32>,
+        /// 職業紹介責任者講習の間隔（年） / years between the responsible person's courses.
+        #[arg(long)]
+        course_years: Option<u32>,
+        /// 苦情回答の目標日数 / days to answer a complaint.
+        #[arg(long)]
+        complaint_days: Option<u32>,
+        /// 点検の間隔（月） / months between self-inspections.
+        #[arg(long)]
+        review_months: Option<u32>,
+        /// 「期限間近」の日数 / days ahead that count as due soon.
+        #[arg(long)]
+        due_soon_days: Option<u32>,
+    },
+}
+
+pub(crate) fn governance_cmd(g: &Global, c: GovernanceCommand) -> Result<bool> {
+    let ctx = Ctx::open(g, false)?;
+    let session = ctx.session()?;
+    let lang = ctx.lang;
+    let GovernanceCommand::Policy {
+        training_months,
+        course_years,
+        complaint_days,
+        review_months,
+        due_soon_days,
+    } = c;
+    let mut p = ctx.app.governance_policy(&session)?;
+    let changed = training_months.is_some()
+        || course_years.is_some()
+        || complaint_days.is_some()
+        || review_months.is_some()
+        || due_soon_days.is_some();
+    if changed {
+        if let Some(v) = training_months {
+            p.training.handler_interval_months = v;
+        }
+        if let Some(v) = course_years {
+            p.training.responsible_course_interval_years = v;
+        }
+        if let Some(v) = complaint_days {
+            p.complaints.answer_days = v;
+        }
+        if let Some(v) = review_months {
+            p.review_interval_months = v;
+        }
+        if let Some(v) = due_soon_days {
+            p.due_soon_days = v;
+        }
+        ctx.app.set_governance_policy(&session, p)?;
+    }
+    if ctx.json {
+        out::json(&p)?;
+    } else {
+        outln!(
+            "{}: {}",
+            lang.pick("研修の間隔（月）", "training interval (months)"),
+            p.training.handler_interval_months
+        );
+        outln!(
+            "{}: {}",
+            lang.pick("講習の間隔（年）", "course interval (years)"),
+            p.training.responsible_course_interval_years
+        );
+        outln!(
+            "{}: {}",
+            lang.pick("苦情回答（日）", "complaint answer (days)"),
+            p.complaints.answer_days
+        );
+        outln!(
+            "{}: {}",
+            lang.pick("点検の間隔（月）", "review interval (months)"),
+            p.review_interval_months
+        );
+        outln!("{}: {}", lang.pick("期限間近（日）", "due soon (days)"), p.due_soon_days);
+    }
     Ok(true)
 }

@@ -158,6 +158,16 @@ enum Command {
     Review(governance::ReviewArgs),
     /// 期限超過・期限間近の一覧 / what is overdue or due soon.
     Status,
+    /// 管理区域・取扱区域 / the controlled and handling areas (M12).
+    Areas {
+        #[command(subcommand)]
+        command: governance::AreasCommand,
+    },
+    /// 管理間隔の設定 / governance intervals (P6, P8, M16).
+    Governance {
+        #[command(subcommand)]
+        command: governance::GovernanceCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +280,8 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Complaint { command } => governance::complaint(&g, command)?,
         Command::Review(a) => governance::review(&g, a)?,
         Command::Status => governance::status(&g)?,
+        Command::Areas { command } => governance::areas(&g, command)?,
+        Command::Governance { command } => governance::governance_cmd(&g, command)?,
     })
 }
 

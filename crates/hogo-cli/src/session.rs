@@ -8,6 +8,7 @@ use hogo::organisation::{Areas, OrganisationInput, ResponsiblePeople};
 use hogo::setup::{InitInput, NewAccount};
 use hogo_auth::RoleGrant;
 use hogo_domain::{Affair, AffairSet, Role, StaffId};
+use hogo_governance::ids::ContractorId;
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -319,6 +320,9 @@ pub(crate) enum StaffCommand {
         /// Contracted affairs (contractor only), comma separated.
         #[arg(long, value_delimiter = ',')]
         affairs: Vec<String>,
+        /// 委託先ID（委託先担当者のみ、必須） / the contractor whose staff member this is (contractor role, required; M14).
+        #[arg(long, value_parser = contractor_id)]
+        contractor: Option<ContractorId>,
     },
     /// 役割の付与・変更 / grant or change a role.
     Grant {
@@ -331,6 +335,9 @@ pub(crate) enum StaffCommand {
         /// Contracted affairs (contractor only).
         #[arg(long, value_delimiter = ',')]
         affairs: Vec<String>,
+        /// 委託先ID（委託先担当者のみ、必須） / the contractor whose staff member this is (contractor role, required; M14).
+        #[arg(long, value_parser = contractor_id)]
+        contractor: Option<ContractorId>,
     },
     /// パスワードの再設定（次回変更を強制） / reset a password (forces a change).
     ResetPassword {
@@ -355,12 +362,28 @@ fn role(id: &str) -> Result<Role> {
     })
 }
 
-fn grant(r: Role, affairs_ids: &[String]) -> Result<RoleGrant> {
-    Ok(if r == Role::Contractor {
-        RoleGrant::contractor(affairs(affairs_ids)?)
-    } else {
-        RoleGrant::role(r)
-    })
+fn contractor_id(s: &str) -> Result<ContractorId, String> {
+    uuid::Uuid::parse_str(s.trim())
+        .map(ContractorId::from_uuid)
+        .map_err(|_| "contractor: IDの形式が正しくありません / not a valid id".to_owned())
+}
+
+/// The grant: a contractor-staff role needs `--contractor` (M14), other roles refuse it.
+fn grant(
+    r: Role,
+    affairs_ids: &[String],
+    contractor: Option<ContractorId>,
+) -> Result<(RoleGrant, Option<ContractorId>)> {
+    match (r == Role::Contractor, contractor) {
+        (true, Some(c)) => Ok((RoleGrant::contractor(affairs(affairs_ids)?), Some(c))),
+        (true, None) => anyhow::bail!(
+            "--contractor: 委託先担当者には委託先IDが必要です（M14） / contractor staff need --contractor ID (M14)"
+        ),
+        (false, Some(_)) => anyhow::bail!(
+            "--contractor: 委託先担当者（contractor）の役割にだけ指定できます / only with --role contractor"
+        ),
+        (false, None) => Ok((RoleGrant::role(r), None)),
+    }
 }
 
 /// Runs a `staff` subcommand.
@@ -400,20 +423,28 @@ pub(crate) fn staff(g: &Global, c: StaffCommand) -> Result<()> {
                 lang.pick(&format!("指名しました: {login}"), &format!("nominated: {login}"))
             );
         }
-        StaffCommand::Add { login, name, role: r, affairs: af } => {
+        StaffCommand::Add { login, name, role: r, affairs: af, contractor } => {
+            let (g, contractor) = grant(role(&r)?, &af, contractor)?;
             let pw = new_password(lang, &login)?;
-            let id = ctx.app.create_staff(
-                &session,
-                &NewAccount { login: login.clone(), display_name: name, password: pw },
-                grant(role(&r)?, &af)?,
-            )?;
+            let account = NewAccount { login: login.clone(), display_name: name, password: pw };
+            let id = match contractor {
+                Some(c) => {
+                    ctx.app.create_contractor_staff(&session, &account, c, g.contracted_affairs)?
+                }
+                None => ctx.app.create_staff(&session, &account, g)?,
+            };
             if ctx.json {
                 return out::json(&json!({"account": id, "login": login}));
             }
             outln!("{}: {id}", lang.pick("作成しました", "created"));
         }
-        StaffCommand::Grant { account, role: r, affairs: af } => {
-            let m = ctx.app.grant_role(&session, account, grant(role(&r)?, &af)?)?;
+        StaffCommand::Grant { account, role: r, affairs: af, contractor } => {
+            let m = match grant(role(&r)?, &af, contractor)? {
+                (g, Some(c)) => {
+                    ctx.app.grant_contractor_role(&session, account, c, g.contracted_affairs)?
+                }
+                (g, None) => ctx.app.grant_role(&session, account, g)?,
+            };
             outln!("{}: {} {}", lang.pick("付与しました", "granted"), m.account, m.role.id());
         }
         StaffCommand::ResetPassword { account } => {

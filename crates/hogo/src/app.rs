@@ -168,6 +168,9 @@ impl<S: Store> Hogo<S> {
                     }
                 };
             refused_actor = Some(actor.clone());
+            // M14: a contractor-staff account works only while its contractor's contract
+            // runs, is ready up the chain, and covers the account's affairs.
+            crate::governance::contractors_ops::ensure_contractor_staff_active(tx, &actor)?;
             work(&ports, &actor, tx)
         });
         match &result {

@@ -3,11 +3,17 @@
 //! give a number-handling role only to someone the manager named (separation of duties:
 //! an administrator cannot make themselves a clerk), password change, resets, revocation.
 //! Every change is a ledger entry (M5 ⑥).
+//!
+//! Contractor staff (M14) are created or granted only through
+//! [`Hogo::create_contractor_staff`] / [`Hogo::grant_contractor_role`], which link the
+//! account to one contractor; [`Hogo::create_staff`] and [`Hogo::grant_role`] refuse the
+//! contractor role.
 
 use chrono::{DateTime, Utc};
 use hogo_auth::{AccountSpec, ChangePasswordRequest, Membership, RoleGrant};
 use hogo_domain::policy::{Context, Operation, decide};
-use hogo_domain::{Role, RuleId, StaffId};
+use hogo_domain::{AffairSet, Role, RuleId, StaffId};
+use hogo_governance::ids::ContractorId;
 use hogo_ledger::{Action, ObjectRef};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -16,6 +22,7 @@ use crate::Error;
 use crate::app::{Hogo, Session, auth_entries, entry, log};
 use crate::docs::Collection;
 use crate::error::invalid;
+use crate::governance::contractors_ops::{self, ContractorStaffLink};
 use crate::setup::{NewAccount, settings};
 use crate::store::Store;
 
@@ -49,6 +56,42 @@ fn consume_nomination(tx: &mut crate::store::Tx<'_>, login: &str, role: Role) ->
     }
     NOMINATIONS.delete(tx.docs, tx.organisation, login)?;
     Ok(())
+}
+
+/// M14: the contractor role is granted only with its contractor.
+fn contractor_needs_link() -> Error {
+    invalid(
+        "contractor",
+        RuleId::M14,
+        "委託先担当者は委託先を指定して作成・付与してください（create_contractor_staff / grant_contractor_role）",
+        "contractor staff are created or granted with their contractor (create_contractor_staff / grant_contractor_role)",
+    )
+}
+
+/// Stores the account's link to its contractor and logs it (M14, M5 ⑥).
+fn link(
+    tx: &mut crate::store::Tx<'_>,
+    ports: &crate::app::Ports<'_>,
+    actor: &hogo_domain::Actor,
+    account: StaffId,
+    contractor: ContractorId,
+    affairs: AffairSet,
+) -> Result<(), Error> {
+    contractors_ops::link_staff(
+        tx,
+        &ContractorStaffLink {
+            account,
+            contractor,
+            affairs,
+            linked_on: ports.today(),
+            by: actor.staff,
+        },
+    )?;
+    let e = entry(ports, actor, Action::RoleGranted)
+        .with_object(ObjectRef::Staff(account))
+        .with_legal_basis("規程35条・36条（委託先の監督）")?
+        .with_note(&format!("委託先担当者を委託先 {contractor} に紐付け"))?;
+    log(tx, ports, vec![e])
 }
 
 /// P5, P8, P11: one named 個人情報取扱責任者 per organisation (doc 000 §5): the role is
@@ -103,24 +146,48 @@ impl<S: Store> Hogo<S> {
 
     /// The administrator creates an account with a role. A number-handling role needs
     /// the manager's nomination of that login first. The account must change its
-    /// password at first sign-in.
+    /// password at first sign-in. The contractor role goes through
+    /// [`Hogo::create_contractor_staff`] (it names the contractor, M14).
     pub fn create_staff(
         &self,
         session: &Session,
         account: &NewAccount,
         grant: RoleGrant,
     ) -> Result<StaffId, Error> {
+        if grant.role == Role::Contractor {
+            return Err(contractor_needs_link());
+        }
+        self.create_staff_linked(session, account, grant, None)
+    }
+
+    /// The administrator creates a contractor-staff account (委託先担当者) linked to
+    /// `contractor`, limited to `affairs` (M14): refused unless that contractor and its
+    /// chain are ready and every affair is within its contract.
+    pub fn create_contractor_staff(
+        &self,
+        session: &Session,
+        account: &NewAccount,
+        contractor: ContractorId,
+        affairs: AffairSet,
+    ) -> Result<StaffId, Error> {
+        self.create_staff_linked(session, account, RoleGrant::contractor(affairs), Some(contractor))
+    }
+
+    fn create_staff_linked(
+        &self,
+        session: &Session,
+        account: &NewAccount,
+        grant: RoleGrant,
+        contractor: Option<ContractorId>,
+    ) -> Result<StaffId, Error> {
         self.with_session(session, Action::StaffAdded, &mut |ports, actor, tx| {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             let login = account.login.trim().to_lowercase();
             one_privacy_officer(tx, None, grant.role)?;
-            if grant.role == Role::Contractor {
-                // M14: no contractor-staff account before the contractor is ready.
-                crate::governance::contractors_ops::ensure_staff_grant(
-                    tx,
-                    grant.contracted_affairs,
-                )?;
+            if let Some(c) = contractor {
+                // M14: no contractor-staff account before its contractor is ready.
+                contractors_ops::ensure_staff_grant(tx, c, grant.contracted_affairs)?;
             }
             if grant.role.handles_numbers() {
                 consume_nomination(tx, &login, grant.role)?;
@@ -141,28 +208,55 @@ impl<S: Store> Hogo<S> {
             )
             .map_err(|f| Error::Auth(f.error))?;
             log(tx, ports, auth_entries(tx.organisation, &out.events)?)?;
+            if let Some(c) = contractor {
+                link(tx, ports, actor, out.value, c, grant.contracted_affairs)?;
+            }
             Ok(out.value)
         })
     }
 
     /// The administrator grants or changes a role of an existing account (same
-    /// nomination rule for number-handling roles).
+    /// nomination rule for number-handling roles). The contractor role goes through
+    /// [`Hogo::grant_contractor_role`] (M14).
     pub fn grant_role(
         &self,
         session: &Session,
         account: StaffId,
         grant: RoleGrant,
     ) -> Result<Membership, Error> {
+        if grant.role == Role::Contractor {
+            return Err(contractor_needs_link());
+        }
+        self.grant_role_linked(session, account, grant, None)
+    }
+
+    /// The administrator gives an existing account (e.g. a 社労士 office's staff member
+    /// who already signs in to another client) the contractor-staff role here, linked to
+    /// `contractor` and limited to `affairs` (M14).
+    pub fn grant_contractor_role(
+        &self,
+        session: &Session,
+        account: StaffId,
+        contractor: ContractorId,
+        affairs: AffairSet,
+    ) -> Result<Membership, Error> {
+        self.grant_role_linked(session, account, RoleGrant::contractor(affairs), Some(contractor))
+    }
+
+    fn grant_role_linked(
+        &self,
+        session: &Session,
+        account: StaffId,
+        grant: RoleGrant,
+        contractor: Option<ContractorId>,
+    ) -> Result<Membership, Error> {
         self.with_session(session, Action::RoleGranted, &mut |ports, actor, tx| {
             let st = settings(tx)?;
             decide(&Context::new(actor, st.affairs), &Operation::ManageStaff)?;
             one_privacy_officer(tx, Some(account), grant.role)?;
-            if grant.role == Role::Contractor {
-                // M14: no contractor-staff account before the contractor is ready.
-                crate::governance::contractors_ops::ensure_staff_grant(
-                    tx,
-                    grant.contracted_affairs,
-                )?;
+            if let Some(c) = contractor {
+                // M14: no contractor-staff account before its contractor is ready.
+                contractors_ops::ensure_staff_grant(tx, c, grant.contracted_affairs)?;
             }
             if grant.role.handles_numbers() {
                 let login = tx
@@ -176,6 +270,10 @@ impl<S: Store> Hogo<S> {
             let out = hogo_auth::grant_membership(tx.auth, actor, account, grant, ports.now())
                 .map_err(|f| Error::Auth(f.error))?;
             log(tx, ports, auth_entries(tx.organisation, &out.events)?)?;
+            match contractor {
+                Some(c) => link(tx, ports, actor, account, c, grant.contracted_affairs)?,
+                None => contractors_ops::unlink_staff(tx, account)?,
+            }
             Ok(out.value)
         })
     }

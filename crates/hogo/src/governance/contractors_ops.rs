@@ -7,9 +7,18 @@
 //! contractor-staff account only when it and every contractor above it in the chain has
 //! every check and clause recorded, its contract runs, and the affair is contracted
 //! ([`ensure_ready`], [`ensure_staff_grant`]).
+//!
+//! **Contractor staff**: each contractor-staff account is linked to one contractor
+//! ([`ContractorStaffLink`], stored by account id). The grant needs that contractor (and
+//! its chain) ready and the granted affairs within its contract; every use case of the
+//! account checks the same again ([`ensure_contractor_staff_active`], called on each
+//! session resolution), so the account's access stops when the contract ends, a
+//! subcontract's parent ends, or the contract no longer covers its affairs.
 
 use chrono::NaiveDate;
-use hogo_domain::{Affair, AffairSet, CorporateNumber, Refusal, RefusalCode, RuleId};
+use hogo_domain::{
+    Actor, Affair, AffairSet, CorporateNumber, Refusal, RefusalCode, Role, RuleId, StaffId,
+};
 use hogo_governance::contractor::{
     AntiSocialItem, CheckRecord, ContractClause, Contractor, ContractorRegistry, DeletionProof,
     EndHandling, Hearing, HearingDue, HearingKind, Missing, Permission, SelectionCheck,
@@ -18,7 +27,9 @@ use hogo_governance::ids::ContractorId;
 use hogo_ledger::Action;
 use serde::{Deserialize, Serialize};
 
-use super::{CONTRACTORS, gov_error, governance, may_read, not_future, opt_text, text};
+use super::{
+    CONTRACTOR_STAFF, CONTRACTORS, gov_error, governance, may_read, not_future, opt_text, text,
+};
 use crate::Error;
 use crate::app::{Hogo, Ports, Session, entry, log};
 use crate::error::invalid;
@@ -76,6 +87,23 @@ pub struct ContractorView {
     pub ready: bool,
     /// The next September hearing due.
     pub hearing_due: Option<HearingDue>,
+    /// The contractor-staff accounts linked to it.
+    pub accounts: Vec<StaffId>,
+}
+
+/// The link of a contractor-staff account to its contractor (M14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractorStaffLink {
+    /// The account.
+    pub account: StaffId,
+    /// The contractor whose staff member it is.
+    pub contractor: ContractorId,
+    /// The affairs granted (within the contract).
+    pub affairs: AffairSet,
+    /// The day of the grant.
+    pub linked_on: NaiveDate,
+    /// Who granted it.
+    pub by: StaffId,
 }
 
 pub(crate) fn registry(tx: &Tx<'_>) -> Result<ContractorRegistry, Error> {
@@ -156,9 +184,14 @@ pub(crate) fn ensure_ready_by_name(
     }
 }
 
-/// M14: a contractor-staff account for `affairs` only when a contractor that is ready
-/// covers every one of them (contractor staff are limited to the contracted affairs).
-pub(crate) fn ensure_staff_grant(tx: &Tx<'_>, affairs: AffairSet) -> Result<(), Error> {
+/// M14: a contractor-staff account for `affairs` only when `contractor` (and every
+/// contractor above it) is ready and the affairs are all within its contract
+/// (contractor staff are limited to the contracted affairs).
+pub(crate) fn ensure_staff_grant(
+    tx: &Tx<'_>,
+    contractor: ContractorId,
+    affairs: AffairSet,
+) -> Result<(), Error> {
     if affairs.is_empty() {
         return Err(invalid(
             "contracted_affairs",
@@ -168,24 +201,88 @@ pub(crate) fn ensure_staff_grant(tx: &Tx<'_>, affairs: AffairSet) -> Result<(), 
         ));
     }
     let reg = registry(tx)?;
-    let covered = reg
-        .contractors
-        .iter()
-        .any(|c| reg.chain_may_receive_data(c.id) && affairs.iter().all(|a| c.affairs.contains(a)));
-    if covered {
-        Ok(())
-    } else {
-        Err(not_ready(
-            "-",
-            "この事務を委託した、選定確認と契約条項の記録が揃った委託先がないため、委託先担当者のアカウントは作れません",
-            "no contractor with every check and clause recorded holds these affairs: no contractor-staff account can be given",
-        ))
+    let c = reg
+        .get(contractor)
+        .ok_or_else(|| Error::NotFound { what: format!("contractor {contractor}") })?;
+    if !reg.chain_may_receive_data(contractor) {
+        return Err(not_ready(
+            c.name.as_str(),
+            "選定確認・契約条項の記録が揃っていないか、契約終了・再委託の許諾なしのため、委託先担当者のアカウントは作れません",
+            "not every check and clause is recorded (here or up the chain), the contract ended, or the subcontract lacks permission: no contractor-staff account can be given",
+        ));
     }
+    if let Some(a) = affairs.iter().find(|a| !c.affairs.contains(*a)) {
+        return Err(not_ready(
+            c.name.as_str(),
+            &format!("「{}」は委託契約の範囲外です", a.label_ja()),
+            &format!("{} is outside the contracted affairs", a.id()),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores the link of a contractor-staff account (after [`ensure_staff_grant`]).
+pub(crate) fn link_staff(tx: &mut Tx<'_>, link: &ContractorStaffLink) -> Result<(), Error> {
+    CONTRACTOR_STAFF.put(tx.docs, tx.organisation, &link.account.to_string(), link)
+}
+
+/// Removes an account's contractor link (its role changed to another one).
+pub(crate) fn unlink_staff(tx: &mut Tx<'_>, account: StaffId) -> Result<(), Error> {
+    CONTRACTOR_STAFF.delete(tx.docs, tx.organisation, &account.to_string())?;
+    Ok(())
+}
+
+/// M14, checked on every use case of a contractor-staff account: it is linked to a
+/// contractor whose chain is ready and whose contract still runs and covers the
+/// account's affairs. Otherwise the account's use cases are refused.
+pub(crate) fn ensure_contractor_staff_active(tx: &Tx<'_>, actor: &Actor) -> Result<(), Error> {
+    if actor.role != Role::Contractor {
+        return Ok(());
+    }
+    let link: Option<ContractorStaffLink> =
+        CONTRACTOR_STAFF.get(&*tx.docs, tx.organisation, &actor.staff.to_string())?;
+    let Some(link) = link else {
+        return Err(not_ready(
+            "-",
+            "この委託先担当者のアカウントはどの委託先にも紐付いていません",
+            "this contractor-staff account is linked to no contractor",
+        ));
+    };
+    let reg = registry(tx)?;
+    let Some(c) = reg.get(link.contractor) else {
+        return Err(not_ready(
+            "-",
+            "紐付いた委託先が登録されていません",
+            "the linked contractor is not registered",
+        ));
+    };
+    if c.end.is_some() {
+        return Err(not_ready(
+            c.name.as_str(),
+            "委託契約は終了しました。委託先担当者のアカウントは使えません",
+            "the contract has ended: the contractor-staff account can no longer be used",
+        ));
+    }
+    if !reg.chain_may_receive_data(link.contractor) {
+        return Err(not_ready(
+            c.name.as_str(),
+            "委託先（又は上位の委託先）の記録が揃っていないか契約が終了したため、アカウントは使えません",
+            "the contractor (or one above it) is not ready or its contract ended: the account cannot be used",
+        ));
+    }
+    if actor.contracted_affairs.iter().any(|a| !c.affairs.contains(a)) {
+        return Err(not_ready(
+            c.name.as_str(),
+            "アカウントの事務が委託契約の範囲を超えています",
+            "the account's affairs exceed the contracted affairs",
+        ));
+    }
+    Ok(())
 }
 
 fn save_and_log(
     ports: &Ports<'_>,
-    actor: &hogo_domain::Actor,
+    actor: &Actor,
     tx: &mut Tx<'_>,
     c: &Contractor,
     action: Action,
@@ -403,6 +500,8 @@ impl<S: Store> Hogo<S> {
         self.with_session(session, Action::Access, &mut |ports, actor, tx| {
             may_read(actor, tx)?;
             let reg = registry(tx)?;
+            let links: Vec<ContractorStaffLink> =
+                CONTRACTOR_STAFF.list(&*tx.docs, tx.organisation)?;
             Ok(reg
                 .contractors
                 .iter()
@@ -412,6 +511,11 @@ impl<S: Store> Hogo<S> {
                     missing: c.missing(),
                     ready: reg.chain_may_receive_data(c.id),
                     hearing_due: c.hearing_due(ports.today()),
+                    accounts: links
+                        .iter()
+                        .filter(|l| l.contractor == c.id)
+                        .map(|l| l.account)
+                        .collect(),
                 })
                 .collect())
         })

@@ -1,7 +1,9 @@
 //! Incidents (漏えい等事案, M4 / doc 003 Art. 8; 番号法29条の4, APPI 26条): record with the
 //! day any department knew, classify against both regimes, deadlines with the holiday
 //! roll, count updates (a count that later passes 100 / 1,000 makes the case reportable
-//! from the day that became known), notices per person, filings and the report draft.
+//! from the day that became known), corrections of the facts after recording (each with a
+//! ledger entry naming the fields and the reason), notices per person, filings and the
+//! report draft.
 //!
 //! An incident may name a lost **sealed export** (a movement written by
 //! [`Hogo::export_sealed`](crate::Hogo::export_sealed)): its age encryption is 高度な暗号化,
@@ -79,6 +81,51 @@ pub struct IncidentRecord {
     pub notices: NoticeTracker,
     /// The report draft's free-text items.
     pub draft: Option<ReportDraft>,
+    /// Corrections of the facts made after recording, oldest first.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionNote>,
+}
+
+/// One correction of an incident's facts (M4): who, when, which fields, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionNote {
+    /// The day it was made (the clock's today).
+    pub on: NaiveDate,
+    /// Who made it.
+    pub by: hogo_domain::StaffId,
+    /// The fields changed (English ids, e.g. `encryption`).
+    pub fields: Vec<String>,
+    /// Why (free text, no number).
+    pub reason: hogo_governance::FreeText,
+}
+
+/// Facts corrected after recording (M4): every `Some` replaces the stored value; the
+/// count has its own use case ([`Hogo::update_incident_count`]), and the day of knowledge
+/// is not correctable (the deadlines count from it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct IncidentCorrection {
+    /// What happened.
+    pub kinds: Option<Vec<IncidentKind>>,
+    /// Suspected or confirmed.
+    pub certainty: Option<Certainty>,
+    /// Data involved.
+    pub data: Option<DataInvolved>,
+    /// Examples of 要配慮 data (`Some("")` clears them).
+    pub sensitive_examples: Option<String>,
+    /// Improper purpose.
+    pub improper_purpose: Option<bool>,
+    /// Being acquired (APPI case 3 since 2024-04).
+    pub during_acquisition: Option<bool>,
+    /// Viewable by unspecified people (My Number case 3).
+    pub viewable_by_unspecified: Option<bool>,
+    /// Encryption (e.g. the export turned out to be encrypted, or its key leaked).
+    pub encryption: Option<Encryption>,
+    /// The 委託先 facts (`Some(None)` clears them).
+    pub as_contractor: Option<Option<AsContractor>>,
+    /// 概要.
+    pub summary: Option<String>,
+    /// Why the facts are corrected (required).
+    pub reason: String,
 }
 
 /// An incident with its classification.
@@ -150,6 +197,27 @@ fn store_and_log(
     Ok(IncidentView { record: rec.clone(), classification: c })
 }
 
+/// M4: the day the 委託元 was notified is neither in the future nor before the incident
+/// was known (the exemption needs a prompt notice after knowledge).
+fn check_as_contractor(
+    a: Option<AsContractor>,
+    known_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    if let Some(on) = a.and_then(|a| a.notified_principal_on) {
+        not_future("as_contractor.notified_principal_on", on, today, RuleId::M4)?;
+        if on < known_on {
+            return Err(invalid(
+                "as_contractor.notified_principal_on",
+                RuleId::M4,
+                "委託元への通知日が認知日より前です",
+                "the day the principal was notified is before the day the incident was known",
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl<S: Store> Hogo<S> {
     /// Records an incident (M4) and classifies it; the people affected get pending
     /// notices under every regime that requires a report.
@@ -174,6 +242,7 @@ impl<S: Store> Hogo<S> {
         self.with_session(session, Action::IncidentRecorded, &mut |ports, actor, tx| {
             governance(actor, tx)?;
             not_future("known_on", input.known_on, ports.today(), RuleId::M4)?;
+            check_as_contractor(input.as_contractor, input.known_on, ports.today())?;
             let id = IncidentId::from_uuid(ports.ids.new_uuid());
             let mut i =
                 Incident::new(id, tx.organisation, input.known_on, input.kinds[0], summary.clone());
@@ -212,6 +281,7 @@ impl<S: Store> Hogo<S> {
                 people,
                 notices: NoticeTracker::default(),
                 draft: None,
+                corrections: Vec::new(),
             };
             let c = classify(&rec.incident)?;
             refresh_notices(&mut rec, &c);
@@ -275,6 +345,110 @@ impl<S: Store> Hogo<S> {
             }
             rec.notices.record(subject, status).map_err(|e| gov_error(e, RuleId::M4))?;
             store_and_log(ports, actor, tx, &rec, Action::IncidentUpdated, "本人への通知の記録")
+        })
+    }
+
+    /// Corrects facts recorded earlier (M4) — e.g. the lost file turns out to have been
+    /// encrypted, or its key leaked too; the incident is classified again, the notices
+    /// follow, and a ledger entry names the fields changed and the reason.
+    pub fn correct_incident(
+        &self,
+        session: &Session,
+        id: IncidentId,
+        c: &IncidentCorrection,
+    ) -> Result<IncidentView, Error> {
+        let reason = text("reason / 訂正の理由", &c.reason, RuleId::M4)?;
+        let summary =
+            c.summary.as_deref().map(|s| text("summary / 概要", s, RuleId::M4)).transpose()?;
+        let examples = match c.sensitive_examples.as_deref() {
+            None => None,
+            Some(v) => Some(opt_text("sensitive_examples", Some(v), RuleId::M4)?),
+        };
+        if c.kinds.as_ref().is_some_and(Vec::is_empty) {
+            return Err(invalid(
+                "kinds",
+                RuleId::M4,
+                "事態（漏えい・滅失・毀損・不正利用・不正提供）を1つ以上指定してください",
+                "name at least one kind (leak, loss, damage, improper use or provision)",
+            ));
+        }
+        self.with_session(session, Action::IncidentUpdated, &mut |ports, actor, tx| {
+            governance(actor, tx)?;
+            let mut rec = load(tx, id)?;
+            let i = &mut rec.incident;
+            let mut fields: Vec<String> = Vec::new();
+            let mut mark = |f: &str, changed: bool| {
+                if changed {
+                    fields.push(f.to_owned());
+                }
+            };
+            if let Some(k) = &c.kinds {
+                let mut k = k.clone();
+                k.dedup();
+                mark("kinds", i.kinds != k);
+                i.kinds = k;
+            }
+            if let Some(v) = c.certainty {
+                mark("certainty", i.certainty != v);
+                i.certainty = v;
+            }
+            if let Some(v) = c.data {
+                mark("data", i.data != v);
+                i.data = v;
+            }
+            if let Some(v) = &examples {
+                mark("sensitive_examples", i.sensitive_examples != *v);
+                i.sensitive_examples.clone_from(v);
+            }
+            if let Some(v) = c.improper_purpose {
+                mark("improper_purpose", i.improper_purpose != v);
+                i.improper_purpose = v;
+            }
+            if let Some(v) = c.during_acquisition {
+                mark("during_acquisition", i.during_acquisition != v);
+                i.during_acquisition = v;
+            }
+            if let Some(v) = c.viewable_by_unspecified {
+                mark("viewable_by_unspecified", i.viewable_by_unspecified != v);
+                i.viewable_by_unspecified = v;
+            }
+            if let Some(v) = c.encryption {
+                mark("encryption", i.encryption != v);
+                i.encryption = v;
+            }
+            if let Some(v) = c.as_contractor {
+                check_as_contractor(v, i.known_on, ports.today())?;
+                mark("as_contractor", i.as_contractor != v);
+                i.as_contractor = v;
+            }
+            if let Some(v) = &summary {
+                mark("summary", i.summary != *v);
+                i.summary = v.clone();
+            }
+            if fields.is_empty() {
+                return Err(invalid(
+                    "correction",
+                    RuleId::M4,
+                    "訂正する事実が指定されていないか、記録と同じです",
+                    "no fact to correct was given, or every one equals the record",
+                ));
+            }
+            rec.corrections.push(CorrectionNote {
+                on: ports.today(),
+                by: actor.staff,
+                fields: fields.clone(),
+                reason: reason.clone(),
+            });
+            let c = classify(&rec.incident)?;
+            refresh_notices(&mut rec, &c);
+            store_and_log(
+                ports,
+                actor,
+                tx,
+                &rec,
+                Action::IncidentUpdated,
+                &format!("事実の訂正（{}）: {}", fields.join(", "), reason),
+            )
         })
     }
 

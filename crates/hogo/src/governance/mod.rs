@@ -42,6 +42,8 @@ pub const COMPLAINTS: Collection = Collection("complaint");
 pub const REVIEWS: Collection = Collection("self_inspection");
 /// Paper and media disposal records.
 pub const MEDIA_DISPOSALS: Collection = Collection("media_disposal");
+/// Contractor-staff accounts linked to their contractor, keyed by account id (M14).
+pub const CONTRACTOR_STAFF: Collection = Collection("contractor_staff");
 
 pub(crate) const POLICY_ID: &str = "governance_policy";
 

@@ -213,4 +213,12 @@ impl<S: Store> Hogo<S> {
             log(tx, ports, vec![e])
         })
     }
+
+    /// The organisation's governance intervals (the defaults until set).
+    pub fn governance_policy(&self, session: &Session) -> Result<GovernancePolicy, Error> {
+        self.with_session(session, Action::Access, &mut |_, actor, tx| {
+            may_read(actor, tx)?;
+            policy(tx)
+        })
+    }
 }

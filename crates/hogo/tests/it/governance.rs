@@ -346,12 +346,12 @@ fn contractor_missing_one_clause_cannot_receive_data_or_accounts() {
         )
         .unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M14));
-    let grant = RoleGrant {
-        role: Role::Contractor,
-        contracted_affairs: AffairSet::EMPTY.with(Affair::WithholdingSlip),
-    };
+    let affairs = AffairSet::EMPTY.with(Affair::WithholdingSlip);
     w.app.nominate_staff(&w.manager, "outsider", Role::Contractor).unwrap();
-    let err = w.app.create_staff(&w.admin, &account("outsider", "委託先 太郎"), grant).unwrap_err();
+    let err = w
+        .app
+        .create_contractor_staff(&w.admin, &account("outsider", "委託先 太郎"), c, affairs)
+        .unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::M14), "{err}");
     assert!(w.app.movements(&w.manager).unwrap().is_empty());
     w.app
@@ -363,7 +363,9 @@ fn contractor_missing_one_clause_cannot_receive_data_or_accounts() {
         )
         .unwrap();
     w.app.export_sealed(&w.manager, &export_req(vec![s], Some(c)), &sealer()).unwrap();
-    w.app.create_staff(&w.admin, &account("outsider", "委託先 太郎"), grant).unwrap();
+    w.app
+        .create_contractor_staff(&w.admin, &account("outsider", "委託先 太郎"), c, affairs)
+        .unwrap();
     // The export's affair must be contracted: outside it, refused (M14).
     let mut other = export_req(vec![s], Some(c));
     other.reason = CarryOutReason::ToContractor { affair: Affair::EmploymentInsurance };
@@ -603,4 +605,416 @@ proptest! {
         w.app.record_contractor_items(&w.manager, c, &[left_out], None).unwrap();
         prop_assert!(w.app.export_sealed(&w.manager, &export_req(vec![s], Some(c)), &sealer()).is_ok());
     }
+}
+
+/// A one-person leak of ordinary (non-My Number) data.
+fn plain_leak(known_on: NaiveDate) -> NewIncident {
+    let mut i = incident(known_on, 1);
+    i.data = DataInvolved { other: true, ..DataInvolved::default() };
+    i
+}
+
+/// M4 (個情規則7条1号): a leaked 扶養控除等申告書 showing disability status is 要配慮 and
+/// reportable from one person; the same leak without the 要配慮 flag is not. The example
+/// reaches the report draft's 項目.
+#[test]
+fn sensitive_data_makes_a_one_person_leak_reportable() {
+    let w = W::new(date(2025, 6, 2));
+    let v = w.app.record_incident(&w.manager, plain_leak(date(2025, 6, 2))).unwrap();
+    assert!(!v.classification.reportable);
+    let mut i = plain_leak(date(2025, 6, 2));
+    i.data.sensitive = true;
+    i.sensitive_examples = Some("扶養控除等申告書の障害者欄".into());
+    let v = w.app.record_incident(&w.manager, i).unwrap();
+    assert!(v.classification.reportable);
+    let f = &v.classification.findings[0];
+    assert_eq!((f.regime, f.case), (Regime::Appi, 1));
+    let draft = w.app.incident_report(&w.manager, v.record.incident.id).unwrap();
+    assert!(draft.contains("扶養控除等申告書の障害者欄"), "{draft}");
+}
+
+/// M4 (個情規則7条3号, 2024-04-01): skimming of data being acquired counts from 2024-04-01;
+/// known the day before, the same facts are not reportable — so the flag is not ignored
+/// (without it, an improper-purpose leak would be case 3 on either day).
+#[test]
+fn loss_during_acquisition_counts_from_2024_04_01() {
+    let w = W::new(date(2024, 4, 2));
+    let mut i = plain_leak(date(2024, 3, 31));
+    i.improper_purpose = true;
+    i.during_acquisition = true;
+    let v = w.app.record_incident(&w.manager, i.clone()).unwrap();
+    assert!(!v.classification.reportable, "{:?}", v.classification);
+    i.known_on = date(2024, 4, 1);
+    let v = w.app.record_incident(&w.manager, i).unwrap();
+    assert!(v.classification.reportable);
+    let f = &v.classification.findings[0];
+    assert_eq!((f.regime, f.case), (Regime::Appi, 3));
+    assert!(f.label_ja.contains("取得しようとしている"), "{}", f.label_ja);
+    assert_eq!(v.classification.deadlines[0].deadlines.final_period.days(), 60);
+}
+
+/// M4 (H27規則5号2条3号): one person's My Number viewable by unspecified people is
+/// reportable; without the flag it is an effort duty only.
+#[test]
+fn my_number_viewable_by_unspecified_people_is_reportable() {
+    let w = W::new(date(2025, 6, 2));
+    let v = w.app.record_incident(&w.manager, incident(date(2025, 6, 2), 1)).unwrap();
+    assert!(!v.classification.reportable && v.classification.effort_duty_only);
+    let mut i = incident(date(2025, 6, 2), 1);
+    i.viewable_by_unspecified = true;
+    let v = w.app.record_incident(&w.manager, i).unwrap();
+    assert!(v.classification.reportable);
+    let f = &v.classification.findings[0];
+    assert_eq!((f.regime, f.case), (Regime::MyNumber, 3));
+}
+
+/// M4 (個情法26条1項ただし書, 番号法29条の4): a 委託先 (e.g. a 社労士 office) that promptly
+/// notified its 委託元 is exempt from reporting and from notifying the people; one that
+/// has not notified yet must report. A notice date before the day of knowledge is
+/// refused, naming the field, and nothing is stored.
+#[test]
+fn contractor_that_notified_its_principal_is_exempt() {
+    use hogo_governance::incident::{AsContractor, Exemption};
+    let w = W::new(date(2025, 6, 5));
+    let people = [w.employee(41)];
+    let mut i = incident(date(2025, 6, 2), 150);
+    i.people = people.to_vec();
+    i.as_contractor = Some(AsContractor { notified_principal_on: None });
+    let v = w.app.record_incident(&w.manager, i.clone()).unwrap();
+    assert!(v.classification.reportable);
+    assert_eq!(v.record.notices.pending(), people.to_vec());
+    i.as_contractor = Some(AsContractor { notified_principal_on: Some(date(2025, 6, 3)) });
+    let v = w.app.record_incident(&w.manager, i.clone()).unwrap();
+    assert!(!v.classification.reportable);
+    assert!(v.classification.exemptions.contains(&Exemption::ContractorNotifiedPrincipal));
+    assert!(v.record.notices.notices.is_empty());
+    assert!(!v.classification.effort_duty_only);
+    let before = w.app.incidents(&w.manager).unwrap().len();
+    i.as_contractor = Some(AsContractor { notified_principal_on: Some(date(2025, 6, 1)) });
+    let err = w.app.record_incident(&w.manager, i).unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid { field, rule: RuleId::M4, .. } if field.contains("notified_principal_on")),
+        "{err}"
+    );
+    assert_eq!(w.app.incidents(&w.manager).unwrap().len(), before);
+}
+
+/// M4, M5: facts corrected after recording — the lost laptop's export turns out to be
+/// encrypted (not reportable any more), then its key to have leaked too (reportable
+/// again); each correction is kept on the record and is a ledger entry naming the field.
+/// An empty correction or a reason with a number is refused and nothing changes.
+#[test]
+fn correcting_encryption_reclassifies_and_is_logged() {
+    use hogo::governance::incidents_ops::IncidentCorrection;
+    let w = W::new(date(2025, 6, 2));
+    let v = w.app.record_incident(&w.manager, incident(date(2025, 6, 2), 150)).unwrap();
+    assert!(v.classification.reportable);
+    let id = v.record.incident.id;
+    let fix = |encryption, reason: &str| IncidentCorrection {
+        encryption: Some(encryption),
+        reason: reason.into(),
+        ..IncidentCorrection::default()
+    };
+    let v = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(Encryption::HighLevel { keys_leaked: false }, "暗号化済みと判明"),
+        )
+        .unwrap();
+    assert!(!v.classification.reportable, "{:?}", v.classification);
+    assert_eq!(v.record.corrections.len(), 1);
+    assert_eq!(v.record.corrections[0].fields, vec!["encryption".to_owned()]);
+    assert!(w.ledger().contains("事実の訂正（encryption）: 暗号化済みと判明"));
+    let err = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(Encryption::HighLevel { keys_leaked: false }, "同じ"),
+        )
+        .unwrap_err();
+    assert!(matches!(&err, Error::Invalid { rule: RuleId::M4, .. }), "{err}");
+    let err = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(
+                Encryption::HighLevel { keys_leaked: true },
+                &format!("番号 {}", synthetic_number(9).expose()),
+            ),
+        )
+        .unwrap_err();
+    assert!(matches!(&err, Error::Invalid { field, .. } if field.contains("reason")), "{err}");
+    assert_eq!(w.app.incident(&w.manager, id).unwrap().record.corrections.len(), 1);
+    let v = w
+        .app
+        .correct_incident(
+            &w.manager,
+            id,
+            &fix(Encryption::HighLevel { keys_leaked: true }, "パスワードのメモも紛失"),
+        )
+        .unwrap();
+    assert!(v.classification.reportable);
+    assert_eq!(v.record.corrections.len(), 2);
+}
+
+/// M4: filing the 速報 and 確報 takes the incident out of the status list.
+#[test]
+fn filings_clear_the_status_items() {
+    use hogo_governance::incident::{Filing, ReportStage};
+    let w = W::new(date(2025, 12, 2));
+    let v = w.app.record_incident(&w.manager, incident(date(2025, 12, 1), 101)).unwrap();
+    let id = v.record.incident.id;
+    assert!(
+        w.app
+            .status(&w.manager)
+            .unwrap()
+            .items
+            .iter()
+            .any(|i| i.source == StatusSource::IncidentPreliminary)
+    );
+    for stage in [ReportStage::Preliminary, ReportStage::Final] {
+        w.app
+            .record_incident_filing(
+                &w.manager,
+                id,
+                Filing { regime: Regime::MyNumber, stage, on: date(2025, 12, 2) },
+            )
+            .unwrap();
+    }
+    let st = w.app.status(&w.manager).unwrap();
+    assert!(!st.items.iter().any(|i| matches!(
+        i.source,
+        StatusSource::IncidentPreliminary | StatusSource::IncidentFinal
+    )));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// M4: for any combination of the facts, recording them directly and recording a
+    /// bare incident then correcting it to them classify alike — neither path drops an
+    /// input (要配慮, acquisition, unspecified viewers, encryption, 委託先 notice).
+    #[test]
+    fn correction_and_recording_classify_alike(
+        sensitive in any::<bool>(),
+        acquisition in any::<bool>(),
+        viewable in any::<bool>(),
+        improper in any::<bool>(),
+        encrypted in any::<bool>(),
+        notified in any::<bool>(),
+        count in prop_oneof![Just(1u32), Just(101), Just(1001)],
+    ) {
+        use hogo::governance::incidents_ops::IncidentCorrection;
+        use hogo_governance::incident::AsContractor;
+        let w = W::new(date(2025, 6, 3));
+        let mut i = incident(date(2025, 6, 2), count);
+        i.data.sensitive = sensitive;
+        i.during_acquisition = acquisition;
+        i.viewable_by_unspecified = viewable;
+        i.improper_purpose = improper;
+        i.encryption = if encrypted { Encryption::HighLevel { keys_leaked: false } } else { Encryption::None };
+        i.as_contractor = notified.then_some(AsContractor { notified_principal_on: Some(date(2025, 6, 3)) });
+        let direct = w.app.record_incident(&w.manager, i.clone()).unwrap();
+        let mut bare = incident(date(2025, 6, 2), count);
+        bare.summary = "訂正前".into();
+        let id = w.app.record_incident(&w.manager, bare).unwrap().record.incident.id;
+        let corrected = w.app.correct_incident(&w.manager, id, &IncidentCorrection {
+            data: Some(i.data),
+            during_acquisition: Some(i.during_acquisition),
+            viewable_by_unspecified: Some(i.viewable_by_unspecified),
+            improper_purpose: Some(i.improper_purpose),
+            encryption: Some(i.encryption),
+            as_contractor: Some(i.as_contractor),
+            summary: Some(i.summary.clone()),
+            reason: "調査結果".into(),
+            ..IncidentCorrection::default()
+        }).unwrap();
+        prop_assert_eq!(&direct.classification, &corrected.classification);
+        prop_assert_eq!(direct.classification.reportable,
+            !notified && !encrypted && (sensitive || viewable || improper || count > 100));
+    }
+}
+
+/// First sign-in of a new account with a password change, then a normal session.
+fn sign_in_new(app: &Hogo<MemoryStore>, org: OrganisationId, login: &str) -> Session {
+    let pw = SecretString::from(TEST_PASSWORD);
+    let first = app.sign_in(org, login, &pw, None, "t").unwrap();
+    let new_pw = SecretString::from(format!("{login} passphrase 2025"));
+    app.change_password(&first, &pw, &new_pw).unwrap();
+    app.sign_in(org, login, &new_pw, None, "t").unwrap()
+}
+
+fn ready_contractor(w: &W, name: &str) -> hogo_governance::ids::ContractorId {
+    let c = w.contractor(name, None, false).unwrap();
+    w.app.record_contractor_items(&w.manager, c, &ContractorItem::all(), None).unwrap();
+    c
+}
+
+fn collect_for(
+    w: &W,
+    session: &Session,
+    subject: SubjectId,
+    affair: Affair,
+    seed: u64,
+) -> Result<(), Error> {
+    w.app
+        .collect_number(
+            session,
+            CollectNumber {
+                subject,
+                affair,
+                verification: Verification::InPerson {
+                    verified_by: w.manager_id,
+                    number: NumberCheck::IndividualNumberCard,
+                    identity: IdentityCheck::CoveredByCard,
+                },
+                purpose_notified: true,
+                identity_copy_kept: false,
+                number: synthetic_number(seed),
+            },
+        )
+        .map(|_| ())
+}
+
+fn is_m14(r: &Result<impl std::fmt::Debug, Error>) -> bool {
+    matches!(r, Err(Error::Refused(x)) if x.rule == RuleId::M14)
+}
+
+/// M14: the contractor role is granted only with a named contractor; affairs outside
+/// that contractor's contract are refused even when another ready contractor holds them.
+#[test]
+fn contractor_staff_grant_names_its_contractor_and_stays_within_its_contract() {
+    let w = W::new(date(2025, 6, 2));
+    let payroll = ready_contractor(&w, "給与計算センター"); // withholding_slip only
+    let other = w
+        .app
+        .register_contractor(
+            &w.manager,
+            &NewContractor {
+                name: "社会保険事務所".into(),
+                corporate_number: None,
+                affairs: AffairSet::EMPTY.with(Affair::EmploymentInsurance),
+                parent: None,
+                subcontract_permitted: false,
+            },
+        )
+        .unwrap();
+    w.app.record_contractor_items(&w.manager, other, &ContractorItem::all(), None).unwrap();
+    w.app.nominate_staff(&w.manager, "payroll1", Role::Contractor).unwrap();
+    let both = AffairSet::EMPTY.with(Affair::WithholdingSlip).with(Affair::EmploymentInsurance);
+    // The plain create_staff refuses the contractor role: the contractor must be named.
+    let err = w
+        .app
+        .create_staff(&w.admin, &account("payroll1", "委託 一郎"), RoleGrant::contractor(both))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid { field, rule: RuleId::M14, .. } if field == "contractor"),
+        "{err}"
+    );
+    // Both affairs are covered by *some* ready contractor, but not by payroll's contract.
+    let r =
+        w.app.create_contractor_staff(&w.admin, &account("payroll1", "委託 一郎"), payroll, both);
+    assert!(is_m14(&r), "{r:?}");
+    let id = w
+        .app
+        .create_contractor_staff(
+            &w.admin,
+            &account("payroll1", "委託 一郎"),
+            payroll,
+            AffairSet::EMPTY.with(Affair::WithholdingSlip),
+        )
+        .unwrap();
+    let list = w.app.contractors(&w.manager).unwrap();
+    assert_eq!(list.iter().find(|c| c.contractor.id == payroll).unwrap().accounts, vec![id]);
+    assert!(list.iter().find(|c| c.contractor.id == other).unwrap().accounts.is_empty());
+}
+
+/// M14, M13: a contractor-staff account works within the contracted affairs, is refused
+/// outside them, and every use case is refused once its contractor's contract ends —
+/// even though another ready contractor covers the same affair. The refusal is logged.
+#[test]
+fn contractor_staff_access_stops_when_its_contract_ends() {
+    let w = W::new(date(2025, 6, 2));
+    let payroll = ready_contractor(&w, "給与計算センター");
+    let _still_ready = ready_contractor(&w, "別の給与計算会社");
+    let s = w
+        .app
+        .add_subject(
+            &w.manager,
+            NewSubject {
+                kind: SubjectKind::Employee,
+                reference: "E-77".into(),
+                same_person_as: None,
+                profile: Profile {
+                    name: "社員77".into(),
+                    furigana: "シャイン".into(),
+                    birth_date: None,
+                    address: "東京都".into(),
+                },
+            },
+        )
+        .unwrap();
+    w.app.nominate_staff(&w.manager, "payroll1", Role::Contractor).unwrap();
+    w.app
+        .create_contractor_staff(
+            &w.admin,
+            &account("payroll1", "委託 一郎"),
+            payroll,
+            AffairSet::EMPTY.with(Affair::WithholdingSlip),
+        )
+        .unwrap();
+    let staff = sign_in_new(&w.app, w.org, "payroll1");
+    let r = collect_for(&w, &staff, s, Affair::EmploymentInsurance, 77);
+    assert!(is_m14(&r), "{r:?}");
+    collect_for(&w, &staff, s, Affair::WithholdingSlip, 77).unwrap();
+    w.app
+        .end_contract(
+            &w.manager,
+            payroll,
+            date(2025, 6, 2),
+            hogo_governance::contractor::EndHandling::Deletion,
+        )
+        .unwrap();
+    let r = w.app.whoami(&staff);
+    assert!(
+        matches!(&r, Err(Error::Refused(x)) if x.rule == RuleId::M14 && x.code == RefusalCode::ContractorNotReady && x.message_en.contains("ended")),
+        "{r:?}"
+    );
+    let r = w.app.register(&staff);
+    assert!(is_m14(&r), "{r:?}");
+    assert!(w.ledger().contains("M14"));
+}
+
+/// M14 (Art. 36): a subcontractor's staff lose access when the contractor above it ends.
+#[test]
+fn subcontractor_staff_stop_when_the_parent_contract_ends() {
+    let w = W::new(date(2025, 6, 2));
+    let a = ready_contractor(&w, "一次委託先");
+    let b = w.contractor("二次委託先", Some(a), true).unwrap();
+    w.app.record_contractor_items(&w.manager, b, &ContractorItem::all(), None).unwrap();
+    w.app.nominate_staff(&w.manager, "sub1", Role::Contractor).unwrap();
+    w.app
+        .create_contractor_staff(
+            &w.admin,
+            &account("sub1", "再委託 花子"),
+            b,
+            AffairSet::EMPTY.with(Affair::WithholdingSlip),
+        )
+        .unwrap();
+    let staff = sign_in_new(&w.app, w.org, "sub1");
+    w.app.whoami(&staff).unwrap();
+    w.app
+        .end_contract(
+            &w.manager,
+            a,
+            date(2025, 6, 2),
+            hogo_governance::contractor::EndHandling::Return,
+        )
+        .unwrap();
+    let r = w.app.whoami(&staff);
+    assert!(is_m14(&r), "{r:?}");
 }

@@ -6,5 +6,6 @@
 mod governance;
 mod invariants;
 mod journey_clerk;
+mod journey_office;
 mod journey_requests_audit;
 mod placement;
