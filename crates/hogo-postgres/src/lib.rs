@@ -45,6 +45,7 @@
 //! ```
 
 mod auth;
+mod buffer;
 pub mod db;
 mod docs;
 pub mod keys;

@@ -7,11 +7,10 @@
 //! handle. Writes for another organisation are refused. The index root is kept per
 //! organisation (each tenant gets its own random root).
 //!
-//! Batches (`put_records`, `put_index_entries`, `records`) are one statement each over
-//! `UNNEST` of array parameters: one round trip per batch, which is what makes bulk
-//! import fast on a server.
-
-use std::collections::HashSet;
+//! Writes (data keys, records, index tags) are buffered and sent with the transaction's
+//! other buffered writes in one statement ([`crate::buffer`]); data keys and the index
+//! root are cached for the transaction; `record`, `records` and `index_candidates` see
+//! the buffered rows; the other reads flush first.
 
 use hogo_domain::{DataClass, OrganisationId, RecordId, SubjectId};
 use hogo_vault::{
@@ -34,36 +33,6 @@ fn err(f: Fault) -> StoreError {
 pub(crate) struct PgVault<'a, 'c> {
     pub(crate) ctx: &'a TxCtx<'c>,
 }
-
-const PUT_RECORD: &str = "INSERT INTO vault_records
-         (organisation, id, subject, class, table_name, field, data_key, envelope)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (organisation, id) DO UPDATE SET
-         subject = excluded.subject, class = excluded.class,
-         table_name = excluded.table_name, field = excluded.field,
-         data_key = excluded.data_key, envelope = excluded.envelope";
-
-const PUT_RECORDS: &str = "INSERT INTO vault_records
-         (organisation, id, subject, class, table_name, field, data_key, envelope)
-     SELECT $1, u.id, u.subject, u.class, u.table_name, u.field, u.data_key, u.envelope
-     FROM UNNEST($2::bytea[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-                 $8::bytea[]) WITH ORDINALITY
-          AS u(id, subject, class, table_name, field, data_key, envelope, n)
-     ORDER BY u.n
-     ON CONFLICT (organisation, id) DO UPDATE SET
-         subject = excluded.subject, class = excluded.class,
-         table_name = excluded.table_name, field = excluded.field,
-         data_key = excluded.data_key, envelope = excluded.envelope";
-
-const PUT_INDEX: &str = "INSERT INTO vault_index (organisation, field, key_version, tag, record)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-
-const PUT_INDEX_MANY: &str =
-    "INSERT INTO vault_index (organisation, field, key_version, tag, record)
-     SELECT $1, u.field, u.key_version, u.tag, u.record
-     FROM UNNEST($2::text[], $3::bigint[], $4::bigint[], $5::bytea[])
-          AS u(field, key_version, tag, record)
-     ON CONFLICT DO NOTHING";
 
 const DATA_KEY_BY_ID: &str = "SELECT id, version, subject, class, bucket, kek, wrapped, commitment
      FROM vault_data_keys WHERE organisation = $1 AND id = $2";
@@ -119,78 +88,37 @@ impl PgVault<'_, '_> {
         self.ctx.query(sql, params)?.iter().map(|r| self.data_key_from(r)).collect()
     }
 
-    fn put_record_row(&self, record: &StoredRecord) -> Result<(), Fault> {
-        let c = self.ctx;
-        let ctx = &record.context;
-        c.scope(ctx.organisation)?;
-        c.exec(
-            PUT_RECORD,
-            &[
-                &c.org_blob(),
-                &ctx.record.as_bytes().as_slice(),
-                &ctx.subject.as_bytes().as_slice(),
-                &ctx.class.id(),
-                &ctx.table,
-                &ctx.field,
-                &record.data_key.0.as_bytes().as_slice(),
-                &record.envelope,
-            ],
-        )?;
+    /// Caches a data key read from the server (or its absence for `owner`).
+    fn remember(&self, owner: Option<(SubjectId, DataClass)>, key: Option<&DataKeyRecord>) {
+        let mut cache = self.ctx.cache.borrow_mut();
+        if let Some(k) = key {
+            cache.data_keys.insert(k.id, Some(k.clone()));
+            cache.key_owners.insert((k.subject, k.class), Some(k.id));
+        } else if let Some(owner) = owner {
+            cache.key_owners.insert(owner, None);
+        }
+    }
+
+    /// Buffers a record (a second put of the same id replaces the first in place).
+    fn buffer_record(&self, record: StoredRecord) -> Result<(), Fault> {
+        self.ctx.scope(record.context.organisation)?;
+        let mut cache = self.ctx.cache.borrow_mut();
+        match cache.record_pos.get(&record.context.record) {
+            Some(&i) => cache.records[i] = record,
+            None => {
+                let i = cache.records.len();
+                cache.record_pos.insert(record.context.record, i);
+                cache.records.push(record);
+            }
+        }
         Ok(())
     }
 
-    fn put_index_row(&self, entry: &IndexEntry) -> Result<(), Fault> {
-        let c = self.ctx;
-        c.scope(entry.organisation)?;
-        c.exec(
-            PUT_INDEX,
-            &[
-                &c.org_blob(),
-                &entry.field,
-                &i64::from(entry.key_version),
-                &i64::from(entry.tag.0),
-                &entry.record.as_bytes().as_slice(),
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn put_records_batch(&self, records: &[StoredRecord]) -> Result<(), Fault> {
-        let c = self.ctx;
-        for r in records {
-            c.scope(r.context.organisation)?;
+    fn buffer_index(&self, entries: Vec<IndexEntry>) -> Result<(), Fault> {
+        for e in &entries {
+            self.ctx.scope(e.organisation)?;
         }
-        let mut seen = HashSet::with_capacity(records.len());
-        if !records.iter().all(|r| seen.insert(r.context.record)) {
-            // The same record twice in one batch: one statement cannot update a row twice.
-            return records.iter().try_for_each(|r| self.put_record_row(r));
-        }
-        let ids: Vec<&[u8]> =
-            records.iter().map(|r| r.context.record.as_bytes().as_slice()).collect();
-        let subjects: Vec<&[u8]> =
-            records.iter().map(|r| r.context.subject.as_bytes().as_slice()).collect();
-        let classes: Vec<&str> = records.iter().map(|r| r.context.class.id()).collect();
-        let tables: Vec<&str> = records.iter().map(|r| r.context.table.as_str()).collect();
-        let fields: Vec<&str> = records.iter().map(|r| r.context.field.as_str()).collect();
-        let keys: Vec<&[u8]> = records.iter().map(|r| r.data_key.0.as_bytes().as_slice()).collect();
-        let envelopes: Vec<&[u8]> = records.iter().map(|r| r.envelope.as_slice()).collect();
-        c.exec(
-            PUT_RECORDS,
-            &[&c.org_blob(), &ids, &subjects, &classes, &tables, &fields, &keys, &envelopes],
-        )?;
-        Ok(())
-    }
-
-    fn put_index_batch(&self, entries: &[IndexEntry]) -> Result<(), Fault> {
-        let c = self.ctx;
-        for e in entries {
-            c.scope(e.organisation)?;
-        }
-        let fields: Vec<&str> = entries.iter().map(|e| e.field.as_str()).collect();
-        let versions: Vec<i64> = entries.iter().map(|e| i64::from(e.key_version)).collect();
-        let tags: Vec<i64> = entries.iter().map(|e| i64::from(e.tag.0)).collect();
-        let records: Vec<&[u8]> = entries.iter().map(|e| e.record.as_bytes().as_slice()).collect();
-        c.exec(PUT_INDEX_MANY, &[&c.org_blob(), &fields, &versions, &tags, &records])?;
+        self.ctx.cache.borrow_mut().index.extend(entries);
         Ok(())
     }
 }
@@ -198,6 +126,9 @@ impl PgVault<'_, '_> {
 impl VaultStore for PgVault<'_, '_> {
     fn index_root(&self) -> Result<Option<IndexRootRecord>, StoreError> {
         let c = self.ctx;
+        if let Some(root) = &c.cache.borrow().index_root {
+            return Ok(root.clone());
+        }
         let row = c
             .opt(
                 "SELECT version, bits, root_version, wrapped FROM vault_index_roots
@@ -205,17 +136,23 @@ impl VaultStore for PgVault<'_, '_> {
                 &[&c.org_blob()],
             )
             .map_err(err)?;
-        let Some(r) = row else { return Ok(None) };
-        let corrupt = || StoreError::Corrupt { what: "index root" };
-        let get = |i| col::<i64>(&r, i, "index root").map_err(err);
-        Ok(Some(IndexRootRecord {
-            version: u32::try_from(get(0)?).map_err(|_| corrupt())?,
-            bits: u8::try_from(get(1)?).map_err(|_| corrupt())?,
-            wrapped: WrappedKey {
-                version: KeyVersion(u32::try_from(get(2)?).map_err(|_| corrupt())?),
-                bytes: col(&r, 3, "index root").map_err(err)?,
-            },
-        }))
+        let root = match row {
+            None => None,
+            Some(r) => {
+                let corrupt = || StoreError::Corrupt { what: "index root" };
+                let get = |i| col::<i64>(&r, i, "index root").map_err(err);
+                Some(IndexRootRecord {
+                    version: u32::try_from(get(0)?).map_err(|_| corrupt())?,
+                    bits: u8::try_from(get(1)?).map_err(|_| corrupt())?,
+                    wrapped: WrappedKey {
+                        version: KeyVersion(u32::try_from(get(2)?).map_err(|_| corrupt())?),
+                        bytes: col(&r, 3, "index root").map_err(err)?,
+                    },
+                })
+            }
+        };
+        c.cache.borrow_mut().index_root = Some(root.clone());
+        Ok(root)
     }
 
     fn put_index_root(&mut self, root: IndexRootRecord) -> Result<(), StoreError> {
@@ -235,15 +172,26 @@ impl VaultStore for PgVault<'_, '_> {
             ],
         )
         .map_err(err)?;
+        c.cache.borrow_mut().index_root = Some(Some(root));
         Ok(())
     }
 
     fn data_key(&self, id: DataKeyId) -> Result<Option<DataKeyRecord>, StoreError> {
         let c = self.ctx;
-        Ok(self
+        if let Some(known) = c.cache.borrow().data_keys.get(&id) {
+            return Ok(known.clone());
+        }
+        let key = self
             .data_keys(DATA_KEY_BY_ID, &[&c.org_blob(), &id.0.as_bytes().as_slice()])
             .map_err(err)?
-            .pop())
+            .pop();
+        match &key {
+            Some(k) => self.remember(None, Some(k)),
+            None => {
+                c.cache.borrow_mut().data_keys.insert(id, None);
+            }
+        }
+        Ok(key)
     }
 
     fn data_key_for(
@@ -254,13 +202,27 @@ impl VaultStore for PgVault<'_, '_> {
     ) -> Result<Option<DataKeyRecord>, StoreError> {
         let c = self.ctx;
         c.scope(organisation).map_err(err)?;
-        Ok(self
+        {
+            let cache = c.cache.borrow();
+            match cache.key_owners.get(&(subject, class)) {
+                Some(None) => return Ok(None),
+                Some(Some(id)) => {
+                    if let Some(known) = cache.data_keys.get(id) {
+                        return Ok(known.clone());
+                    }
+                }
+                None => {}
+            }
+        }
+        let key = self
             .data_keys(
                 DATA_KEY_BY_OWNER,
                 &[&c.org_blob(), &subject.as_bytes().as_slice(), &class.id()],
             )
             .map_err(err)?
-            .pop())
+            .pop();
+        self.remember(Some((subject, class)), key.as_ref());
+        Ok(key)
     }
 
     fn data_keys_in_bucket(
@@ -270,6 +232,7 @@ impl VaultStore for PgVault<'_, '_> {
     ) -> Result<Vec<DataKeyRecord>, StoreError> {
         let c = self.ctx;
         c.scope(organisation).map_err(err)?;
+        c.flush().map_err(err)?;
         // Ordered by id, as the in-memory store returns them.
         self.data_keys(DATA_KEYS_IN_BUCKET, &[&c.org_blob(), &bucket.id()]).map_err(err)
     }
@@ -277,32 +240,40 @@ impl VaultStore for PgVault<'_, '_> {
     fn put_data_key(&mut self, key: DataKeyRecord) -> Result<(), StoreError> {
         let c = self.ctx;
         c.scope(key.organisation).map_err(err)?;
-        c.exec(
-            "INSERT INTO vault_data_keys
-                 (organisation, id, version, subject, class, bucket, kek, wrapped, commitment)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (organisation, id) DO UPDATE SET version = excluded.version,
-                 subject = excluded.subject, class = excluded.class,
-                 bucket = excluded.bucket, kek = excluded.kek,
-                 wrapped = excluded.wrapped, commitment = excluded.commitment",
-            &[
-                &c.org_blob(),
-                &key.id.0.as_bytes().as_slice(),
-                &i64::from(key.version),
-                &key.subject.as_bytes().as_slice(),
-                &key.class.id(),
-                &key.bucket.id(),
-                &key.kek.0.as_bytes().as_slice(),
-                &key.wrapped,
-                &key.commitment.as_slice(),
-            ],
-        )
-        .map_err(err)?;
-        Ok(())
+        {
+            let mut cache = c.cache.borrow_mut();
+            let owner = (key.subject, key.class);
+            if let Some(Some(other)) = cache.key_owners.get(&owner)
+                && *other != key.id
+                && cache.data_keys.get(other).is_some_and(Option::is_some)
+            {
+                // The (organisation, subject, class) unique index, checked before buffering.
+                return Err(err(Fault::Conflict("data key of this subject and class".into())));
+            }
+            if let Some(Some(old)) = cache.data_keys.get(&key.id) {
+                let old_owner = (old.subject, old.class);
+                if old_owner != owner {
+                    cache.key_owners.insert(old_owner, None);
+                }
+            }
+            cache.key_owners.insert(owner, Some(key.id));
+            if cache.keys_dirty_set.insert(key.id) {
+                cache.keys_dirty.push(key.id);
+            }
+            cache.data_keys.insert(key.id, Some(key));
+        }
+        c.maybe_flush().map_err(err)
     }
 
     fn delete_data_key(&mut self, id: DataKeyId) -> Result<bool, StoreError> {
         let c = self.ctx;
+        c.flush().map_err(err)?;
+        {
+            let mut cache = c.cache.borrow_mut();
+            if let Some(Some(old)) = cache.data_keys.insert(id, None) {
+                cache.key_owners.insert((old.subject, old.class), None);
+            }
+        }
         let n = c
             .exec(
                 "DELETE FROM vault_data_keys WHERE organisation = $1 AND id = $2",
@@ -314,16 +285,24 @@ impl VaultStore for PgVault<'_, '_> {
 
     fn record(&self, id: RecordId) -> Result<Option<StoredRecord>, StoreError> {
         let c = self.ctx;
+        {
+            let cache = c.cache.borrow();
+            if let Some(&i) = cache.record_pos.get(&id) {
+                return Ok(cache.records.get(i).cloned());
+            }
+        }
         let row = c.opt(RECORD_BY_ID, &[&c.org_blob(), &id.as_bytes().as_slice()]).map_err(err)?;
         row.map(|r| self.record_from(&r)).transpose().map_err(err)
     }
 
     fn put_record(&mut self, record: StoredRecord) -> Result<(), StoreError> {
-        self.put_record_row(&record).map_err(err)
+        self.buffer_record(record).map_err(err)?;
+        self.ctx.maybe_flush().map_err(err)
     }
 
     fn records_under_key(&self, key: DataKeyId) -> Result<Vec<RecordId>, StoreError> {
         let c = self.ctx;
+        c.flush().map_err(err)?;
         c.query(
             "SELECT id FROM vault_records WHERE organisation = $1 AND data_key = $2 ORDER BY seq",
             &[&c.org_blob(), &key.0.as_bytes().as_slice()],
@@ -336,6 +315,7 @@ impl VaultStore for PgVault<'_, '_> {
 
     fn delete_record(&mut self, id: RecordId) -> Result<bool, StoreError> {
         let c = self.ctx;
+        c.flush().map_err(err)?;
         let id = id.as_bytes().as_slice();
         c.exec(
             "DELETE FROM vault_index WHERE organisation = $1 AND record = $2",
@@ -352,7 +332,8 @@ impl VaultStore for PgVault<'_, '_> {
     }
 
     fn put_index_entry(&mut self, entry: IndexEntry) -> Result<(), StoreError> {
-        self.put_index_row(&entry).map_err(err)
+        self.buffer_index(vec![entry]).map_err(err)?;
+        self.ctx.maybe_flush().map_err(err)
     }
 
     fn index_candidates(
@@ -371,16 +352,31 @@ impl VaultStore for PgVault<'_, '_> {
             &[&c.org_blob(), &field, &i64::from(key_version), &i64::from(tag.0)],
         )
         .and_then(|rows| {
-            rows.iter().map(|r| uuid_col(r, 0, "record id").map(RecordId::from_uuid)).collect()
+            let mut found = rows
+                .iter()
+                .map(|r| uuid_col(r, 0, "record id").map(RecordId::from_uuid))
+                .collect::<Result<Vec<_>, _>>()?;
+            // This transaction's buffered entries for the same tag, merged in.
+            found.extend(
+                c.cache
+                    .borrow()
+                    .index
+                    .iter()
+                    .filter(|e| e.field == field && e.key_version == key_version && e.tag == tag)
+                    .map(|e| e.record),
+            );
+            found.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            found.dedup();
+            Ok(found)
         })
         .map_err(err)
     }
 
     fn put_records(&mut self, records: Vec<StoredRecord>) -> Result<(), StoreError> {
-        if records.is_empty() {
-            return Ok(());
+        for r in records {
+            self.buffer_record(r).map_err(err)?;
         }
-        self.put_records_batch(&records).map_err(err)
+        self.ctx.maybe_flush().map_err(err)
     }
 
     fn records(&self, ids: &[RecordId]) -> Result<Vec<Option<StoredRecord>>, StoreError> {
@@ -388,9 +384,25 @@ impl VaultStore for PgVault<'_, '_> {
             return Ok(Vec::new());
         }
         let c = self.ctx;
-        let wanted: Vec<&[u8]> = ids.iter().map(|i| i.as_bytes().as_slice()).collect();
-        let rows = c.query(RECORDS_BY_IDS, &[&c.org_blob(), &wanted]).map_err(err)?;
-        let mut found = std::collections::HashMap::with_capacity(rows.len());
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        {
+            let cache = c.cache.borrow();
+            for id in ids {
+                if let Some(r) = cache.record_pos.get(id).and_then(|&i| cache.records.get(i)) {
+                    found.insert(*id, r.clone());
+                }
+            }
+        }
+        let wanted: Vec<&[u8]> = ids
+            .iter()
+            .filter(|i| !found.contains_key(*i))
+            .map(|i| i.as_bytes().as_slice())
+            .collect();
+        let rows = if wanted.is_empty() {
+            Vec::new()
+        } else {
+            c.query(RECORDS_BY_IDS, &[&c.org_blob(), &wanted]).map_err(err)?
+        };
         for r in &rows {
             let rec = self.record_from(r).map_err(err)?;
             found.insert(rec.context.record, rec);
@@ -399,9 +411,7 @@ impl VaultStore for PgVault<'_, '_> {
     }
 
     fn put_index_entries(&mut self, entries: Vec<IndexEntry>) -> Result<(), StoreError> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        self.put_index_batch(&entries).map_err(err)
+        self.buffer_index(entries).map_err(err)?;
+        self.ctx.maybe_flush().map_err(err)
     }
 }
