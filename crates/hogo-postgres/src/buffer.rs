@@ -57,6 +57,11 @@ pub(crate) struct TxCache {
     pub(crate) records: Vec<StoredRecord>,
     pub(crate) record_pos: HashMap<hogo_domain::RecordId, usize>,
     pub(crate) index: Vec<IndexEntry>,
+    /// Records read from the server (`None`: absent), for `record`.
+    pub(crate) records_read: HashMap<hogo_domain::RecordId, Option<StoredRecord>>,
+    /// Blind-index candidates read from the server, by (field, key version, tag); the
+    /// buffered entries are merged in on every read.
+    pub(crate) candidates: HashMap<(String, u32, hogo_vault::IndexTag), Vec<hogo_domain::RecordId>>,
 
     // ---- bucket KEKs (wrapped), by bucket.
     pub(crate) keks: HashMap<Bucket, Option<BucketKekRecord>>,

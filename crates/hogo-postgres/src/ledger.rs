@@ -96,15 +96,20 @@ impl PgLedger<'_, '_> {
                 &[&c.org_blob(), &(i64::from(levels) - 1)],
             )?
             .ok_or(Fault::Corrupt("ledger"))?;
-        let last: Option<i64> = col(&row, 0, "ledger")?;
-        let per_level: Vec<i64> = col(&row, 1, "tree node")?;
-        let next_seq = last.map_or(0, |s| s + 1);
-        let next_idx: HashMap<u8, i64> =
-            (0..levels).zip(per_level).map(|(level, last)| (level, last + 1)).collect();
+        let (next_seq, next_idx) = Self::positions_from(&row, 0)?;
         let mut cache = c.cache.borrow_mut();
         let seq = *cache.next_seq.get_or_insert(next_seq);
         let idx = cache.next_idx.get_or_insert(next_idx).clone();
         Ok((seq, idx))
+    }
+
+    /// `(next sequence, next index per level)` from the last sequence (column `at`) and
+    /// the array of each level's last index, `-1` for none (column `at + 1`).
+    fn positions_from(row: &Row, at: usize) -> Result<(i64, HashMap<u8, i64>), Fault> {
+        let last: Option<i64> = col(row, at, "ledger")?;
+        let per_level: Vec<i64> = col(row, at + 1, "tree node")?;
+        let next_idx = (0..LEVELS).zip(per_level).map(|(level, last)| (level, last + 1)).collect();
+        Ok((last.map_or(0, |s| s + 1), next_idx))
     }
 
     /// The next node index of a level beyond those [`Self::next_positions`] reads.
@@ -176,16 +181,38 @@ impl LedgerStore for PgLedger<'_, '_> {
                 return Ok(head.clone());
             }
         }
+        // The head, locked, and (for the append that follows) the next sequence and next
+        // node index of every level that can hold a node, in one round trip.
         let row = c
             .opt(
-                "SELECT size, last_hash, frontier FROM ledger_heads WHERE organisation = $1
-                 FOR UPDATE",
+                "SELECT h.size, h.last_hash, h.frontier,
+                        (SELECT sequence FROM ledger_entries WHERE organisation = $1
+                         ORDER BY sequence DESC LIMIT 1),
+                        ARRAY(SELECT COALESCE((SELECT idx FROM ledger_nodes
+                                               WHERE organisation = $1 AND level = l
+                                               ORDER BY idx DESC LIMIT 1), -1)
+                              FROM generate_series(0, CASE WHEN h.size > 0
+                                  THEN floor(log(2, h.size::numeric))::int + 1 ELSE 0 END) AS l
+                              ORDER BY l)
+                 FROM ledger_heads h WHERE h.organisation = $1
+                 FOR UPDATE OF h",
                 &[&c.org_blob()],
             )
             .map_err(err)?;
+        let next = match &row {
+            Some(r) => Some(Self::positions_from(r, 3).map_err(err)?),
+            None => None,
+        };
         let read = self.head_from(row).map_err(err)?;
         let mut cache = c.cache.borrow_mut();
         cache.head_locked = true;
+        if let Some((seq, idx)) = next
+            && cache.next_seq.is_none()
+            && cache.next_idx.is_none()
+        {
+            cache.next_seq = Some(seq);
+            cache.next_idx = Some(idx);
+        }
         // A head this transaction put and has not flushed yet is newer than the row.
         if !cache.head_dirty {
             cache.head = Some(read);

@@ -43,6 +43,15 @@ const DATA_KEYS_IN_BUCKET: &str =
     "SELECT id, version, subject, class, bucket, kek, wrapped, commitment
      FROM vault_data_keys WHERE organisation = $1 AND bucket = $2 ORDER BY id";
 
+const CANDIDATES: &str = "SELECT i.record,
+         r.id, r.subject, r.class, r.table_name, r.field, r.data_key, r.envelope,
+         k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
+     FROM vault_index i
+     LEFT JOIN vault_records r ON r.organisation = i.organisation AND r.id = i.record
+     LEFT JOIN vault_data_keys k ON k.organisation = r.organisation AND k.id = r.data_key
+     WHERE i.organisation = $1 AND i.field = $2 AND i.key_version = $3 AND i.tag = $4
+     ORDER BY i.record";
+
 const RECORD_BY_ID: &str = "SELECT id, subject, class, table_name, field, data_key, envelope
      FROM vault_records WHERE organisation = $1 AND id = $2";
 const RECORDS_BY_IDS: &str = "SELECT id, subject, class, table_name, field, data_key, envelope
@@ -50,34 +59,83 @@ const RECORDS_BY_IDS: &str = "SELECT id, subject, class, table_name, field, data
 
 impl PgVault<'_, '_> {
     fn data_key_from(&self, r: &Row) -> Result<DataKeyRecord, Fault> {
+        self.data_key_at(r, 0)
+    }
+
+    /// A data key from the eight columns of `r` starting at `at`.
+    fn data_key_at(&self, r: &Row, at: usize) -> Result<DataKeyRecord, Fault> {
         const W: &str = "data key";
         Ok(DataKeyRecord {
-            id: DataKeyId(uuid_col(r, 0, W)?),
-            version: to_u32(col(r, 1, W)?, W)?,
+            id: DataKeyId(uuid_col(r, at, W)?),
+            version: to_u32(col(r, at + 1, W)?, W)?,
             organisation: self.ctx.org,
-            subject: SubjectId::from_uuid(uuid_col(r, 2, W)?),
-            class: DataClass::from_id(col(r, 3, W)?).ok_or(Fault::Corrupt("data key class"))?,
-            bucket: Bucket::from_id(col(r, 4, W)?).ok_or(Fault::Corrupt("data key bucket"))?,
-            kek: KeyId(uuid_col(r, 5, W)?),
-            wrapped: col(r, 6, W)?,
-            commitment: array(col(r, 7, W)?, "data key commitment")?,
+            subject: SubjectId::from_uuid(uuid_col(r, at + 2, W)?),
+            class: DataClass::from_id(col(r, at + 3, W)?)
+                .ok_or(Fault::Corrupt("data key class"))?,
+            bucket: Bucket::from_id(col(r, at + 4, W)?).ok_or(Fault::Corrupt("data key bucket"))?,
+            kek: KeyId(uuid_col(r, at + 5, W)?),
+            wrapped: col(r, at + 6, W)?,
+            commitment: array(col(r, at + 7, W)?, "data key commitment")?,
         })
     }
 
     fn record_from(&self, r: &Row) -> Result<StoredRecord, Fault> {
+        self.record_at(r, 0)
+    }
+
+    /// A record from the seven columns of `r` starting at `at`.
+    fn record_at(&self, r: &Row, at: usize) -> Result<StoredRecord, Fault> {
         const W: &str = "record";
         Ok(StoredRecord {
             context: RecordContext {
                 organisation: self.ctx.org,
-                subject: SubjectId::from_uuid(uuid_col(r, 1, W)?),
-                class: DataClass::from_id(col(r, 2, W)?).ok_or(Fault::Corrupt("record class"))?,
-                table: col(r, 3, W)?,
-                field: col(r, 4, W)?,
-                record: RecordId::from_uuid(uuid_col(r, 0, W)?),
+                subject: SubjectId::from_uuid(uuid_col(r, at + 1, W)?),
+                class: DataClass::from_id(col(r, at + 2, W)?)
+                    .ok_or(Fault::Corrupt("record class"))?,
+                table: col(r, at + 3, W)?,
+                field: col(r, at + 4, W)?,
+                record: RecordId::from_uuid(uuid_col(r, at, W)?),
             },
-            data_key: DataKeyId(uuid_col(r, 5, W)?),
-            envelope: col(r, 6, W)?,
+            data_key: DataKeyId(uuid_col(r, at + 5, W)?),
+            envelope: col(r, at + 6, W)?,
         })
+    }
+
+    /// The candidates of a tag on the server, with their records and the records' data
+    /// keys in the same round trip (the vault opens every candidate next: a false
+    /// candidate of the truncated tag costs no further query). The records and keys go
+    /// to the transaction's read caches unless it already knows a newer version.
+    fn server_candidates(
+        &self,
+        field: &str,
+        key_version: u32,
+        tag: IndexTag,
+    ) -> Result<Vec<RecordId>, Fault> {
+        let c = self.ctx;
+        let rows = c.query(
+            CANDIDATES,
+            &[&c.org_blob(), &field, &i64::from(key_version), &i64::from(tag.0)],
+        )?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id = RecordId::from_uuid(uuid_col(r, 0, "record id")?);
+            out.push(id);
+            let has_record = col::<Option<&[u8]>>(r, 1, "record")?.is_some();
+            let record = if has_record { Some(self.record_at(r, 1)?) } else { None };
+            let key = if col::<Option<&[u8]>>(r, 8, "data key")?.is_some() {
+                Some(self.data_key_at(r, 8)?)
+            } else {
+                None
+            };
+            let mut cache = c.cache.borrow_mut();
+            cache.records_read.entry(id).or_insert(record);
+            if let Some(k) = key {
+                cache.key_owners.entry((k.subject, k.class)).or_insert(Some(k.id));
+                cache.data_keys.entry(k.id).or_insert(Some(k));
+            }
+        }
+        c.cache.borrow_mut().candidates.insert((field.to_owned(), key_version, tag), out.clone());
+        Ok(out)
     }
 
     fn data_keys(
@@ -103,6 +161,8 @@ impl PgVault<'_, '_> {
     fn buffer_record(&self, record: StoredRecord) -> Result<(), Fault> {
         self.ctx.scope(record.context.organisation)?;
         let mut cache = self.ctx.cache.borrow_mut();
+        // The buffered version wins now; after a flush the server's row is the new one.
+        cache.records_read.remove(&record.context.record);
         match cache.record_pos.get(&record.context.record) {
             Some(&i) => cache.records[i] = record,
             None => {
@@ -290,6 +350,9 @@ impl VaultStore for PgVault<'_, '_> {
             if let Some(&i) = cache.record_pos.get(&id) {
                 return Ok(cache.records.get(i).cloned());
             }
+            if let Some(known) = cache.records_read.get(&id) {
+                return Ok(known.clone());
+            }
         }
         let row = c.opt(RECORD_BY_ID, &[&c.org_blob(), &id.as_bytes().as_slice()]).map_err(err)?;
         row.map(|r| self.record_from(&r)).transpose().map_err(err)
@@ -316,6 +379,12 @@ impl VaultStore for PgVault<'_, '_> {
     fn delete_record(&mut self, id: RecordId) -> Result<bool, StoreError> {
         let c = self.ctx;
         c.flush().map_err(err)?;
+        {
+            let mut cache = c.cache.borrow_mut();
+            cache.records_read.insert(id, None);
+            // Its index rows go too: forget the candidates read so far.
+            cache.candidates.clear();
+        }
         let id = id.as_bytes().as_slice();
         c.exec(
             "DELETE FROM vault_index WHERE organisation = $1 AND record = $2",
@@ -345,17 +414,13 @@ impl VaultStore for PgVault<'_, '_> {
     ) -> Result<Vec<RecordId>, StoreError> {
         let c = self.ctx;
         c.scope(organisation).map_err(err)?;
-        c.query(
-            "SELECT record FROM vault_index
-             WHERE organisation = $1 AND field = $2 AND key_version = $3 AND tag = $4
-             ORDER BY record",
-            &[&c.org_blob(), &field, &i64::from(key_version), &i64::from(tag.0)],
-        )
-        .and_then(|rows| {
-            let mut found = rows
-                .iter()
-                .map(|r| uuid_col(r, 0, "record id").map(RecordId::from_uuid))
-                .collect::<Result<Vec<_>, _>>()?;
+        let cached =
+            c.cache.borrow().candidates.get(&(field.to_owned(), key_version, tag)).cloned();
+        match cached {
+            Some(found) => Ok(found),
+            None => self.server_candidates(field, key_version, tag),
+        }
+        .map(|mut found| {
             // This transaction's buffered entries for the same tag, merged in.
             found.extend(
                 c.cache
@@ -367,7 +432,7 @@ impl VaultStore for PgVault<'_, '_> {
             );
             found.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
             found.dedup();
-            Ok(found)
+            found
         })
         .map_err(err)
     }
