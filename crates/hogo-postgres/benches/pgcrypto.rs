@@ -286,6 +286,30 @@ fn main() {
     if diagnostics {
         statements(&data, "lookup", 200.min(n));
     }
+    // The same lookups again while the server does not wait for the WAL flush of a
+    // commit (`synchronous_commit = off`, set server-wide and reloaded, then reset): NOT
+    // durable, a diagnostic only — the difference is what the durable commit of each
+    // lookup's access-log entry costs on this disk.
+    let async_p50 = {
+        let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+        c.batch_execute("ALTER SYSTEM SET synchronous_commit = off").unwrap();
+        c.batch_execute("SELECT pg_reload_conf()").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let p = median(
+            (0..200.min(n))
+                .map(|i| {
+                    let t = Instant::now();
+                    let found =
+                        app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
+                    assert_eq!(found.len(), 1);
+                    t.elapsed()
+                })
+                .collect(),
+        );
+        c.batch_execute("ALTER SYSTEM RESET synchronous_commit").unwrap();
+        c.batch_execute("SELECT pg_reload_conf()").unwrap();
+        p
+    };
     if diagnostics {
         // Diagnostics: sequential vs index scans per table of the data database.
         let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
@@ -320,6 +344,9 @@ fn main() {
     println!(
         "| (hogo add_subject, one transaction each, not part of the import above) | {register:.2?} | {:.0}/s | – |",
         rate(n, register)
+    );
+    println!(
+        "| (diagnostic, not durable: hogo lookup p50 with synchronous_commit = off) | – | – | {async_p50:.2?} |"
     );
     println!();
     println!(
