@@ -11,6 +11,7 @@
 //! ```
 
 pub mod conformance;
+pub mod journeys;
 pub mod scoping;
 
 use chrono::{DateTime, Utc};
