@@ -43,14 +43,21 @@ const DATA_KEYS_IN_BUCKET: &str =
     "SELECT id, version, subject, class, bucket, kek, wrapped, commitment
      FROM vault_data_keys WHERE organisation = $1 AND bucket = $2 ORDER BY id";
 
-const CANDIDATES: &str = "SELECT i.record,
+const CANDIDATES: &str = "SELECT i.tag, i.record,
          r.id, r.subject, r.class, r.table_name, r.field, r.data_key, r.envelope,
          k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
      FROM vault_index i
      LEFT JOIN vault_records r ON r.organisation = i.organisation AND r.id = i.record
      LEFT JOIN vault_data_keys k ON k.organisation = r.organisation AND k.id = r.data_key
-     WHERE i.organisation = $1 AND i.field = $2 AND i.key_version = $3 AND i.tag = $4
-     ORDER BY i.record";
+     WHERE i.organisation = $1 AND i.field = $2 AND i.key_version = $3
+       AND i.tag = ANY($4::bigint[])
+     ORDER BY i.tag, i.record";
+
+const DATA_KEYS_BY_OWNERS: &str =
+    "SELECT k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
+     FROM UNNEST($2::bytea[], $3::text[]) AS u(subject, class)
+     JOIN vault_data_keys k
+       ON k.organisation = $1 AND k.subject = u.subject AND k.class = u.class";
 
 const RECORD_BY_ID: &str = "SELECT id, subject, class, table_name, field, data_key, envelope
      FROM vault_records WHERE organisation = $1 AND id = $2";
@@ -101,29 +108,32 @@ impl PgVault<'_, '_> {
         })
     }
 
-    /// The candidates of a tag on the server, with their records and the records' data
-    /// keys in the same round trip (the vault opens every candidate next: a false
-    /// candidate of the truncated tag costs no further query). The records and keys go
-    /// to the transaction's read caches unless it already knows a newer version.
+    /// The candidates of tags on the server, with their records and the records' data keys
+    /// in the same round trip (the vault opens every candidate next: a false candidate of
+    /// the truncated tag costs no further query), into the transaction's caches (records
+    /// and keys only where it does not already know a newer version).
     fn server_candidates(
         &self,
         field: &str,
         key_version: u32,
-        tag: IndexTag,
-    ) -> Result<Vec<RecordId>, Fault> {
+        tags: &[IndexTag],
+    ) -> Result<(), Fault> {
         let c = self.ctx;
-        let rows = c.query(
-            CANDIDATES,
-            &[&c.org_blob(), &field, &i64::from(key_version), &i64::from(tag.0)],
-        )?;
-        let mut out = Vec::with_capacity(rows.len());
+        let wanted: Vec<i64> = tags.iter().map(|t| i64::from(t.0)).collect();
+        let rows =
+            c.query(CANDIDATES, &[&c.org_blob(), &field, &i64::from(key_version), &wanted])?;
+        let mut found: std::collections::HashMap<IndexTag, Vec<RecordId>> =
+            tags.iter().map(|t| (*t, Vec::new())).collect();
         for r in &rows {
-            let id = RecordId::from_uuid(uuid_col(r, 0, "record id")?);
-            out.push(id);
-            let has_record = col::<Option<&[u8]>>(r, 1, "record")?.is_some();
-            let record = if has_record { Some(self.record_at(r, 1)?) } else { None };
-            let key = if col::<Option<&[u8]>>(r, 8, "data key")?.is_some() {
-                Some(self.data_key_at(r, 8)?)
+            let tag = u32::try_from(col::<i64>(r, 0, "index tag")?)
+                .map(IndexTag)
+                .map_err(|_| Fault::Corrupt("index tag"))?;
+            let id = RecordId::from_uuid(uuid_col(r, 1, "record id")?);
+            found.entry(tag).or_default().push(id);
+            let has_record = col::<Option<&[u8]>>(r, 2, "record")?.is_some();
+            let record = if has_record { Some(self.record_at(r, 2)?) } else { None };
+            let key = if col::<Option<&[u8]>>(r, 9, "data key")?.is_some() {
+                Some(self.data_key_at(r, 9)?)
             } else {
                 None
             };
@@ -134,8 +144,11 @@ impl PgVault<'_, '_> {
                 cache.data_keys.entry(k.id).or_insert(Some(k));
             }
         }
-        c.cache.borrow_mut().candidates.insert((field.to_owned(), key_version, tag), out.clone());
-        Ok(out)
+        let mut cache = c.cache.borrow_mut();
+        for (tag, ids) in found {
+            cache.candidates.insert((field.to_owned(), key_version, tag), ids);
+        }
+        Ok(())
     }
 
     fn data_keys(
@@ -414,11 +427,13 @@ impl VaultStore for PgVault<'_, '_> {
     ) -> Result<Vec<RecordId>, StoreError> {
         let c = self.ctx;
         c.scope(organisation).map_err(err)?;
-        let cached =
-            c.cache.borrow().candidates.get(&(field.to_owned(), key_version, tag)).cloned();
+        let key = (field.to_owned(), key_version, tag);
+        let cached = c.cache.borrow().candidates.get(&key).cloned();
         match cached {
             Some(found) => Ok(found),
-            None => self.server_candidates(field, key_version, tag),
+            None => self
+                .server_candidates(field, key_version, &[tag])
+                .map(|()| c.cache.borrow().candidates.get(&key).cloned().unwrap_or_default()),
         }
         .map(|mut found| {
             // This transaction's buffered entries for the same tag, merged in.
@@ -478,5 +493,69 @@ impl VaultStore for PgVault<'_, '_> {
     fn put_index_entries(&mut self, entries: Vec<IndexEntry>) -> Result<(), StoreError> {
         self.buffer_index(entries).map_err(err)?;
         self.ctx.maybe_flush().map_err(err)
+    }
+
+    fn prefetch_data_keys(
+        &self,
+        organisation: OrganisationId,
+        owners: &[(SubjectId, DataClass)],
+    ) -> Result<(), StoreError> {
+        let c = self.ctx;
+        c.scope(organisation).map_err(err)?;
+        let wanted: Vec<(SubjectId, DataClass)> = {
+            let cache = c.cache.borrow();
+            let mut seen = std::collections::HashSet::new();
+            owners
+                .iter()
+                .copied()
+                .filter(|o| !cache.key_owners.contains_key(o) && seen.insert(*o))
+                .collect()
+        };
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let subjects: Vec<&[u8]> = wanted.iter().map(|(s, _)| s.as_bytes().as_slice()).collect();
+        let classes: Vec<&str> = wanted.iter().map(|(_, k)| k.id()).collect();
+        let keys = self
+            .data_keys(DATA_KEYS_BY_OWNERS, &[&c.org_blob(), &subjects, &classes])
+            .map_err(err)?;
+        let mut cache = c.cache.borrow_mut();
+        for owner in wanted {
+            cache.key_owners.entry(owner).or_insert(None);
+        }
+        for k in keys {
+            // A version this transaction already knows (buffered) is newer.
+            if !cache.data_keys.contains_key(&k.id) {
+                cache.key_owners.insert((k.subject, k.class), Some(k.id));
+                cache.data_keys.insert(k.id, Some(k));
+            }
+        }
+        Ok(())
+    }
+
+    fn prefetch_index_candidates(
+        &self,
+        organisation: OrganisationId,
+        field: &str,
+        key_version: u32,
+        tags: &[IndexTag],
+    ) -> Result<(), StoreError> {
+        let c = self.ctx;
+        c.scope(organisation).map_err(err)?;
+        let wanted: Vec<IndexTag> = {
+            let cache = c.cache.borrow();
+            let mut seen = std::collections::HashSet::new();
+            tags.iter()
+                .copied()
+                .filter(|t| {
+                    !cache.candidates.contains_key(&(field.to_owned(), key_version, *t))
+                        && seen.insert(*t)
+                })
+                .collect()
+        };
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        self.server_candidates(field, key_version, &wanted).map_err(err)
     }
 }
