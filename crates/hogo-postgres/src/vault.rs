@@ -43,21 +43,36 @@ const DATA_KEYS_IN_BUCKET: &str =
     "SELECT id, version, subject, class, bucket, kek, wrapped, commitment
      FROM vault_data_keys WHERE organisation = $1 AND bucket = $2 ORDER BY id";
 
-const CANDIDATES: &str = "SELECT i.tag, i.record,
+/// Candidates of several tags with their records and data keys. Every lookup is a
+/// `LATERAL` subquery on a unique or leading key with plain equalities (`OFFSET 0` /
+/// `LIMIT 1` keep the planner from pulling them up), so each is an index probe whatever
+/// the statistics: `tag = ANY($4)` with `ORDER BY` was planned as a filter over every
+/// index entry of the field (PostgreSQL < 17 keeps index order that way), and plain joins
+/// as hash joins over every record and data key (measured: ≈ 2 000 blocks read per lookup
+/// at N = 2 000 instead of ≈ 10). Unordered: the caller sorts.
+pub(crate) const CANDIDATES: &str = "SELECT t.tag, i.record,
          r.id, r.subject, r.class, r.table_name, r.field, r.data_key, r.envelope,
          k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
-     FROM vault_index i
-     LEFT JOIN vault_records r ON r.organisation = i.organisation AND r.id = i.record
-     LEFT JOIN vault_data_keys k ON k.organisation = r.organisation AND k.id = r.data_key
-     WHERE i.organisation = $1 AND i.field = $2 AND i.key_version = $3
-       AND i.tag = ANY($4::bigint[])
-     ORDER BY i.tag, i.record";
+     FROM UNNEST($4::bigint[]) AS t(tag)
+     JOIN LATERAL (
+         SELECT record FROM vault_index
+         WHERE organisation = $1 AND field = $2 AND key_version = $3 AND tag = t.tag
+         OFFSET 0) i ON true
+     LEFT JOIN LATERAL (
+         SELECT id, subject, class, table_name, field, data_key, envelope FROM vault_records
+         WHERE organisation = $1 AND id = i.record LIMIT 1) r ON true
+     LEFT JOIN LATERAL (
+         SELECT id, version, subject, class, bucket, kek, wrapped, commitment
+         FROM vault_data_keys
+         WHERE organisation = $1 AND id = r.data_key LIMIT 1) k ON true";
 
 const DATA_KEYS_BY_OWNERS: &str =
     "SELECT k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
      FROM UNNEST($2::bytea[], $3::text[]) AS u(subject, class)
-     JOIN vault_data_keys k
-       ON k.organisation = $1 AND k.subject = u.subject AND k.class = u.class";
+     JOIN LATERAL (
+         SELECT id, version, subject, class, bucket, kek, wrapped, commitment
+         FROM vault_data_keys
+         WHERE organisation = $1 AND subject = u.subject AND class = u.class LIMIT 1) k ON true";
 
 const RECORD_BY_ID: &str = "SELECT id, subject, class, table_name, field, data_key, envelope
      FROM vault_records WHERE organisation = $1 AND id = $2";
