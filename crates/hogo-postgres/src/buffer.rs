@@ -63,6 +63,13 @@ pub(crate) struct TxCache {
     /// buffered entries are merged in on every read.
     pub(crate) candidates: HashMap<(String, u32, hogo_vault::IndexTag), Vec<hogo_domain::RecordId>>,
 
+    // ---- auth: accounts and memberships read with a session or written by this
+    // transaction (accounts are shared between organisations: cached only for the
+    // transaction, as a read at the moment of the session's read).
+    pub(crate) accounts: HashMap<hogo_domain::StaffId, Option<hogo_auth::StaffAccount>>,
+    pub(crate) memberships:
+        HashMap<(hogo_domain::OrganisationId, hogo_domain::StaffId), Option<hogo_auth::Membership>>,
+
     // ---- bucket KEKs (wrapped), by bucket.
     pub(crate) keks: HashMap<Bucket, Option<BucketKekRecord>>,
 
