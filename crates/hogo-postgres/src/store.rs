@@ -26,7 +26,7 @@
 //! `COMMIT` itself is classified the same way.
 //!
 //! Within the transaction the handles cache what they read and buffer what they write
-//! ([`crate::buffer`]); the buffer is sent in one statement before `COMMIT`, and a
+//! (the private `buffer` module); the buffer is sent in one statement before `COMMIT`, and a
 //! failure there rolls back like a failure of the closure.
 //!
 //! After a commit that destroyed bucket KEKs, the destructions are applied to the key
