@@ -50,10 +50,84 @@ fn rate(n: usize, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64()
 }
 
+/// Diagnostics: the statements run since the last reset (`pg_stat_statements`), per
+/// unit of work (`per`: numbers imported or lookups done), most expensive first; then resets.
+fn statements(url: &str, what: &str, per: usize) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let rows = c
+        .query(
+            "SELECT calls, rows, total_exec_time, shared_blks_hit + shared_blks_read, query
+             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database
+                 WHERE datname = current_database())
+             ORDER BY total_exec_time DESC",
+            &[],
+        )
+        .unwrap();
+    let per = per as f64;
+    let calls: i64 = rows.iter().map(|r| r.get::<_, i64>(0)).sum();
+    println!("{what} statements: {calls} calls = {:.1} per unit", calls as f64 / per);
+    for r in rows.iter().take(30) {
+        let (calls, n_rows, ms, blocks, q): (i64, i64, f64, i64, String) =
+            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        let q: String = q.split_whitespace().collect::<Vec<_>>().join(" ");
+        let q: String = q.chars().take(120).collect();
+        println!(
+            "  {:>7.2} calls {:>9.1} rows {:>8.0} ms {:>9.0} blocks/unit  {q}",
+            calls as f64 / per,
+            n_rows as f64 / per,
+            ms,
+            blocks as f64 / per
+        );
+    }
+    c.batch_execute("SELECT pg_stat_statements_reset()").unwrap();
+}
+
+/// Diagnostics: the plans of the document reads an import makes for one subject.
+fn explain_documents(url: &str, org: hogo_domain::OrganisationId, subject: SubjectId) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let org = org.as_bytes().as_slice();
+    let id = subject.to_string();
+    let prefix = format!("{subject}:");
+    let upper = format!("{prefix}\u{10FFFF}");
+    for (sql, params) in [
+        (
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT body FROM documents
+             WHERE organisation = $1 AND collection = $2 AND id = $3",
+            vec![&org as &(dyn postgres::types::ToSql + Sync), &"subject", &id],
+        ),
+        (
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT body FROM documents
+             WHERE organisation = $1 AND collection = $2 AND id >= $3 AND id < $4 ORDER BY id",
+            vec![&org, &"holding", &prefix, &upper],
+        ),
+    ] {
+        for r in c.query(sql, &params).unwrap() {
+            println!("  plan: {}", r.get::<_, String>(0));
+        }
+    }
+    for r in c
+        .query(
+            "SELECT indexrelname::text, idx_scan, idx_tup_read, idx_tup_fetch
+             FROM pg_stat_user_indexes WHERE relname = 'documents'",
+            &[],
+        )
+        .unwrap()
+    {
+        let (i, s, rd, f): (String, i64, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        println!("  index {i}: {s} scans, {rd} entries read, {f} rows fetched");
+    }
+}
+
 fn main() {
     let n: usize =
         std::env::var("HOGO_BENCH_PG_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let Some(server) = cluster::server() else {
+    let diagnostics = std::env::var_os("HOGO_BENCH_PG_SCANS").is_some();
+    let server = if diagnostics {
+        cluster::Cluster::start_with("-c shared_preload_libraries=pg_stat_statements")
+    } else {
+        cluster::Cluster::start()
+    };
+    let Some(server) = server else {
         println!("skipped: PostgreSQL not installed");
         return;
     };
@@ -141,6 +215,10 @@ fn main() {
 
     // ---- hogo ----------------------------------------------------------------------
     let (data, keys) = server.database_pair();
+    if diagnostics {
+        let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+        c.batch_execute("CREATE EXTENSION pg_stat_statements").unwrap();
+    }
     let store = PostgresStore::connect(&data, &keys).unwrap();
     let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
     let init = app.init(init_input(employer(false, false))).unwrap();
@@ -183,11 +261,19 @@ fn main() {
             number: m.clone(),
         })
         .collect();
+    if diagnostics {
+        let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+        c.batch_execute("SELECT pg_stat_statements_reset(); SELECT pg_stat_reset();").unwrap();
+    }
     let t = Instant::now();
     for chunk in rows.chunks(BATCH) {
         app.collect_numbers(&session, chunk).unwrap();
     }
     let collect = t.elapsed();
+    if diagnostics {
+        statements(&data, "import", n);
+        explain_documents(&data, init.organisation, subjects[n / 2]);
+    }
     let lookups: Vec<Duration> = (0..200.min(n))
         .map(|i| {
             let t = Instant::now();
@@ -197,7 +283,34 @@ fn main() {
         })
         .collect();
     let p50 = median(lookups);
-    if std::env::var_os("HOGO_BENCH_PG_SCANS").is_some() {
+    if diagnostics {
+        statements(&data, "lookup", 200.min(n));
+    }
+    // The same lookups again while the server does not wait for the WAL flush of a
+    // commit (`synchronous_commit = off`, set server-wide and reloaded, then reset): NOT
+    // durable, a diagnostic only — the difference is what the durable commit of each
+    // lookup's access-log entry costs on this disk.
+    let async_p50 = {
+        let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+        c.batch_execute("ALTER SYSTEM SET synchronous_commit = off").unwrap();
+        c.batch_execute("SELECT pg_reload_conf()").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let p = median(
+            (0..200.min(n))
+                .map(|i| {
+                    let t = Instant::now();
+                    let found =
+                        app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
+                    assert_eq!(found.len(), 1);
+                    t.elapsed()
+                })
+                .collect(),
+        );
+        c.batch_execute("ALTER SYSTEM RESET synchronous_commit").unwrap();
+        c.batch_execute("SELECT pg_reload_conf()").unwrap();
+        p
+    };
+    if diagnostics {
         // Diagnostics: sequential vs index scans per table of the data database.
         let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
         for r in c
@@ -231,6 +344,9 @@ fn main() {
     println!(
         "| (hogo add_subject, one transaction each, not part of the import above) | {register:.2?} | {:.0}/s | – |",
         rate(n, register)
+    );
+    println!(
+        "| (diagnostic, not durable: hogo lookup p50 with synchronous_commit = off) | – | – | {async_p50:.2?} |"
     );
     println!();
     println!(

@@ -5,6 +5,10 @@
 //! several organisations, M14), so account and session lookups are not limited to the
 //! transaction's organisation; memberships and policies are keyed by the organisation
 //! the caller names, sessions by their token hash (never the token).
+//!
+//! Reading a session also reads its account and its membership in the session's
+//! organisation (one round trip; resolving a session needs all three); they are cached
+//! for the rest of the transaction, as are the accounts and memberships it writes.
 
 use chrono::{DateTime, Utc};
 use hogo_auth::{
@@ -82,28 +86,34 @@ fn role(s: &str) -> Result<Role, Fault> {
 }
 
 fn account_from(r: &Row) -> Result<StaffAccount, Fault> {
+    account_at(r, 0)
+}
+
+/// An account from the twelve columns of `r` starting at `at`.
+fn account_at(r: &Row, at: usize) -> Result<StaffAccount, Fault> {
     const W: &str = "account";
     let corrupt = |what| move |_| Fault::Corrupt(what);
-    let totp: Option<Vec<u8>> = col(r, 5, W)?;
-    let step: Option<i64> = col(r, 6, W)?;
-    let locked: Option<&str> = col(r, 8, W)?;
+    let totp: Option<Vec<u8>> = col(r, at + 5, W)?;
+    let step: Option<i64> = col(r, at + 6, W)?;
+    let locked: Option<&str> = col(r, at + 8, W)?;
     Ok(StaffAccount {
-        id: StaffId::from_uuid(uuid_col(r, 0, W)?),
-        login: LoginName::parse(col(r, 1, W)?).map_err(corrupt("account login"))?,
-        display_name: DisplayName::parse(col(r, 2, W)?).map_err(corrupt("account display name"))?,
-        home_organisation: OrganisationId::from_uuid(uuid_col(r, 3, W)?),
-        password_hash: PasswordHash::from_phc(col(r, 4, W)?)
+        id: StaffId::from_uuid(uuid_col(r, at, W)?),
+        login: LoginName::parse(col(r, at + 1, W)?).map_err(corrupt("account login"))?,
+        display_name: DisplayName::parse(col(r, at + 2, W)?)
+            .map_err(corrupt("account display name"))?,
+        home_organisation: OrganisationId::from_uuid(uuid_col(r, at + 3, W)?),
+        password_hash: PasswordHash::from_phc(col(r, at + 4, W)?)
             .map_err(corrupt("account password hash"))?,
         totp_secret: totp
             .map(TotpSecret::from_bytes)
             .transpose()
             .map_err(corrupt("account totp secret"))?,
         last_totp_step: step.map(|s| to_u64(s, "account totp step")).transpose()?,
-        failed_attempts: to_u32(col(r, 7, W)?, "account failed attempts")?,
+        failed_attempts: to_u32(col(r, at + 7, W)?, "account failed attempts")?,
         locked_until: locked.map(|t| parse_time(t, "account lock")).transpose()?,
-        must_change_password: col(r, 9, W)?,
-        disabled: col(r, 10, W)?,
-        created_at: parse_time(col(r, 11, W)?, "account creation time")?,
+        must_change_password: col(r, at + 9, W)?,
+        disabled: col(r, at + 10, W)?,
+        created_at: parse_time(col(r, at + 11, W)?, "account creation time")?,
     })
 }
 
@@ -146,9 +156,19 @@ const ACCOUNT_BY_ID: &str = "SELECT id, login, display_name, home_organisation, 
 const ACCOUNT_BY_LOGIN: &str = "SELECT id, login, display_name, home_organisation, password_hash,
     totp_secret, last_totp_step, failed_attempts, locked_until, must_change_password,
     disabled, created_at FROM auth_accounts WHERE login = $1";
-const SESSION_BY_HASH: &str = "SELECT token_hash, organisation, account, role, contracted_affairs,
-    scope, client, created_at, last_seen_at, idle_expires_at, absolute_expires_at,
-    revoked_at, revoked_reason FROM auth_sessions WHERE token_hash = $1";
+/// A session with its account and its membership in the session's organisation, in one
+/// round trip: resolving a session reads all three next (the account and membership go
+/// to the transaction's cache).
+const SESSION_ACCOUNT_MEMBERSHIP: &str = "SELECT s.token_hash, s.organisation, s.account,
+    s.role, s.contracted_affairs, s.scope, s.client, s.created_at, s.last_seen_at,
+    s.idle_expires_at, s.absolute_expires_at, s.revoked_at, s.revoked_reason,
+    a.id, a.login, a.display_name, a.home_organisation, a.password_hash, a.totp_secret,
+    a.last_totp_step, a.failed_attempts, a.locked_until, a.must_change_password, a.disabled,
+    a.created_at, m.role, m.contracted_affairs
+    FROM auth_sessions s
+    LEFT JOIN auth_accounts a ON a.id = s.account
+    LEFT JOIN auth_memberships m ON m.organisation = s.organisation AND m.account = s.account
+    WHERE s.token_hash = $1";
 const SESSIONS_OF_ACCOUNT: &str = "SELECT token_hash, organisation, account, role,
     contracted_affairs, scope, client, created_at, last_seen_at, idle_expires_at,
     absolute_expires_at, revoked_at, revoked_reason FROM auth_sessions WHERE account = $1
@@ -243,6 +263,9 @@ impl PgAuth<'_, '_> {
 
 impl AuthStore for PgAuth<'_, '_> {
     fn account(&self, id: StaffId) -> Result<Option<StaffAccount>, StoreError> {
+        if let Some(known) = self.ctx.cache.borrow().accounts.get(&id) {
+            return Ok(known.clone());
+        }
         self.account_where(ACCOUNT_BY_ID, &[&id.as_bytes().as_slice()]).map_err(err)
     }
 
@@ -266,6 +289,7 @@ impl AuthStore for PgAuth<'_, '_> {
         if n == 0 {
             return Err(err(Fault::Conflict("account".into())));
         }
+        self.ctx.cache.borrow_mut().accounts.insert(account.id, Some(account.clone()));
         Ok(())
     }
 
@@ -288,6 +312,7 @@ impl AuthStore for PgAuth<'_, '_> {
         if n == 0 {
             return Err(StoreError::backend("account not found"));
         }
+        self.ctx.cache.borrow_mut().accounts.insert(account.id, Some(account.clone()));
         Ok(())
     }
 
@@ -296,6 +321,9 @@ impl AuthStore for PgAuth<'_, '_> {
         account: StaffId,
         organisation: OrganisationId,
     ) -> Result<Option<Membership>, StoreError> {
+        if let Some(known) = self.ctx.cache.borrow().memberships.get(&(organisation, account)) {
+            return Ok(*known);
+        }
         Ok(self.memberships(Some(account), organisation).map_err(err)?.pop())
     }
 
@@ -324,6 +352,11 @@ impl AuthStore for PgAuth<'_, '_> {
                 ],
             )
             .map_err(err)?;
+        self.ctx
+            .cache
+            .borrow_mut()
+            .memberships
+            .insert((membership.organisation, membership.account), Some(*membership));
         Ok(())
     }
 
@@ -339,6 +372,7 @@ impl AuthStore for PgAuth<'_, '_> {
                 &[&organisation.as_bytes().as_slice(), &account.as_bytes().as_slice()],
             )
             .map_err(err)?;
+        self.ctx.cache.borrow_mut().memberships.insert((organisation, account), None);
         Ok(n > 0)
     }
 
@@ -399,10 +433,32 @@ impl AuthStore for PgAuth<'_, '_> {
     }
 
     fn session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
-        self.ctx
-            .opt(SESSION_BY_HASH, &[&token_hash.as_bytes().as_slice()])
-            .and_then(|r| r.as_ref().map(session_from).transpose())
-            .map_err(err)
+        let c = self.ctx;
+        let Some(r) =
+            c.opt(SESSION_ACCOUNT_MEMBERSHIP, &[&token_hash.as_bytes().as_slice()]).map_err(err)?
+        else {
+            return Ok(None);
+        };
+        let session = session_from(&r).map_err(err)?;
+        let account = match col::<Option<&[u8]>>(&r, 13, "account").map_err(err)? {
+            Some(_) => Some(account_at(&r, 13).map_err(err)?),
+            None => None,
+        };
+        let membership = match col::<Option<&str>>(&r, 25, "membership").map_err(err)? {
+            Some(role_id) => Some(Membership {
+                account: session.account,
+                organisation: session.organisation,
+                role: role(role_id).map_err(err)?,
+                contracted_affairs: parse_affairs(col(&r, 26, "membership").map_err(err)?)
+                    .map_err(err)?,
+            }),
+            None => None,
+        };
+        let mut cache = c.cache.borrow_mut();
+        // What this transaction wrote itself is newer than the row just read.
+        cache.accounts.entry(session.account).or_insert(account);
+        cache.memberships.entry((session.organisation, session.account)).or_insert(membership);
+        Ok(Some(session))
     }
 
     fn update_session(&mut self, session: &Session) -> Result<(), StoreError> {

@@ -82,8 +82,14 @@ pub type Migrations = &'static [(i64, &'static str, &'static str)];
 
 /// The data database's schema migrations, in order. Each runs once, inside one
 /// transaction, and is recorded in `schema_migrations`.
-pub const MIGRATIONS: Migrations =
-    &[(1, "initial schema", include_str!("../migrations/0001_initial.sql"))];
+pub const MIGRATIONS: Migrations = &[
+    (1, "initial schema", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "documents_collection index on (collection, organisation, id)",
+        include_str!("../migrations/0002_documents_collection_index.sql"),
+    ),
+];
 
 /// The key database's schema migrations (its own `schema_migrations` table).
 pub const KEY_MIGRATIONS: Migrations =

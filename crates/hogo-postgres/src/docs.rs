@@ -2,6 +2,11 @@
 //! `documents(organisation, collection, id, body)`, scoped to the transaction's
 //! organisation. Ids are `COLLATE "C"`, so `ORDER BY id` and the prefix range of
 //! `list_prefix` are bytewise, as in the other stores.
+//!
+//! Puts are buffered and reads go through the transaction's cache ([`crate::buffer`]):
+//! a document read or written once is not fetched again, a collection listed once is
+//! answered from the cache, and a prefix range is the server's rows with the buffered
+//! puts merged in.
 
 use hogo::Error;
 use hogo::docs::DocumentStore;
@@ -22,8 +27,57 @@ pub(crate) struct PgDocs<'a, 'c> {
     pub(crate) ctx: &'a TxCtx<'c>,
 }
 
-fn bodies(rows: &[postgres::Row]) -> Result<Vec<String>, Fault> {
-    rows.iter().map(|r| col::<String>(r, 0, "document")).collect()
+/// `(id, body)` rows.
+fn pairs(rows: &[postgres::Row]) -> Result<Vec<(String, String)>, Fault> {
+    rows.iter()
+        .map(|r| Ok((col::<String>(r, 0, "document")?, col::<String>(r, 1, "document")?)))
+        .collect()
+}
+
+impl PgDocs<'_, '_> {
+    /// The documents of `collection` with ids in `[from, to)` (all of them for `None`),
+    /// ordered by id: the server's rows with this transaction's buffered puts merged in
+    /// (they win), or the cache alone for a collection already read whole. Caches what
+    /// it read.
+    fn range(&self, collection: &str, bounds: Option<(&str, &str)>) -> Result<Vec<String>, Fault> {
+        let c = self.ctx;
+        let key = |id: &str| (collection.to_owned(), id.to_owned());
+        let (lo, hi) = match bounds {
+            Some((from, to)) => (key(from), key(to)),
+            // Every id of the collection: from "" up to the next collection name.
+            None => (key(""), (format!("{collection}\0"), String::new())),
+        };
+        let mut cache = c.cache.borrow_mut();
+        if !cache.docs_complete.contains(collection) {
+            drop(cache);
+            let rows = match bounds {
+                Some((from, to)) => c.query(
+                    "SELECT id, body FROM documents WHERE organisation = $1 AND collection = $2
+                     AND id >= $3 AND id < $4 ORDER BY id",
+                    &[&c.org_blob(), &collection, &from, &to],
+                )?,
+                None => c.query(
+                    "SELECT id, body FROM documents WHERE organisation = $1 AND collection = $2
+                     ORDER BY id",
+                    &[&c.org_blob(), &collection],
+                )?,
+            };
+            let found = pairs(&rows)?;
+            cache = c.cache.borrow_mut();
+            for (id, body) in found {
+                let k = key(&id);
+                if !cache.docs_dirty.contains(&k) {
+                    cache.docs.insert(k, Some(body));
+                }
+            }
+            if bounds.is_none() {
+                cache.docs_complete.insert(collection.to_owned());
+            }
+        }
+        // The server's rows (now cached) and the buffered puts, in id order. A cached
+        // `None` (a known-absent or deleted document) is skipped.
+        Ok(cache.docs.range(lo..hi).filter_map(|(_, body)| body.clone()).collect())
+    }
 }
 
 impl DocumentStore for PgDocs<'_, '_> {
@@ -36,13 +90,13 @@ impl DocumentStore for PgDocs<'_, '_> {
     ) -> Result<(), Error> {
         let c = self.ctx;
         c.scope(organisation).map_err(app_err)?;
-        c.exec(
-            "INSERT INTO documents (organisation, collection, id, body) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (organisation, collection, id) DO UPDATE SET body = excluded.body",
-            &[&c.org_blob(), &collection, &id, &body],
-        )
-        .map_err(app_err)?;
-        Ok(())
+        {
+            let mut cache = c.cache.borrow_mut();
+            let k = (collection.to_owned(), id.to_owned());
+            cache.docs.insert(k.clone(), Some(body.to_owned()));
+            cache.docs_dirty.insert(k);
+        }
+        c.maybe_flush().map_err(app_err)
     }
 
     fn get(
@@ -53,23 +107,30 @@ impl DocumentStore for PgDocs<'_, '_> {
     ) -> Result<Option<String>, Error> {
         let c = self.ctx;
         c.scope(organisation).map_err(app_err)?;
-        c.opt(
-            "SELECT body FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3",
-            &[&c.org_blob(), &collection, &id],
-        )
-        .and_then(|r| r.map(|r| col::<String>(&r, 0, "document")).transpose())
-        .map_err(app_err)
+        let k = (collection.to_owned(), id.to_owned());
+        {
+            let cache = c.cache.borrow();
+            if let Some(known) = cache.docs.get(&k) {
+                return Ok(known.clone());
+            }
+            if cache.docs_complete.contains(collection) {
+                return Ok(None);
+            }
+        }
+        let body = c
+            .opt(
+                "SELECT body FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3",
+                &[&c.org_blob(), &collection, &id],
+            )
+            .and_then(|r| r.map(|r| col::<String>(&r, 0, "document")).transpose())
+            .map_err(app_err)?;
+        c.cache.borrow_mut().docs.insert(k, body.clone());
+        Ok(body)
     }
 
     fn list(&self, organisation: OrganisationId, collection: &str) -> Result<Vec<String>, Error> {
-        let c = self.ctx;
-        c.scope(organisation).map_err(app_err)?;
-        c.query(
-            "SELECT body FROM documents WHERE organisation = $1 AND collection = $2 ORDER BY id",
-            &[&c.org_blob(), &collection],
-        )
-        .and_then(|rows| bodies(&rows))
-        .map_err(app_err)
+        self.ctx.scope(organisation).map_err(app_err)?;
+        self.range(collection, None).map_err(app_err)
     }
 
     fn list_prefix(
@@ -78,17 +139,10 @@ impl DocumentStore for PgDocs<'_, '_> {
         collection: &str,
         prefix: &str,
     ) -> Result<Vec<String>, Error> {
-        let c = self.ctx;
-        c.scope(organisation).map_err(app_err)?;
+        self.ctx.scope(organisation).map_err(app_err)?;
         // A range over the (organisation, collection, id) key: ids in [prefix, prefix + U+10FFFF).
         let upper = format!("{prefix}\u{10FFFF}");
-        c.query(
-            "SELECT body FROM documents WHERE organisation = $1 AND collection = $2
-             AND id >= $3 AND id < $4 ORDER BY id",
-            &[&c.org_blob(), &collection, &prefix, &upper],
-        )
-        .and_then(|rows| bodies(&rows))
-        .map_err(app_err)
+        self.range(collection, Some((prefix, &upper))).map_err(app_err)
     }
 
     fn delete(
@@ -99,18 +153,26 @@ impl DocumentStore for PgDocs<'_, '_> {
     ) -> Result<bool, Error> {
         let c = self.ctx;
         c.scope(organisation).map_err(app_err)?;
+        let buffered = {
+            let mut cache = c.cache.borrow_mut();
+            let k = (collection.to_owned(), id.to_owned());
+            let buffered = cache.docs_dirty.remove(&k);
+            cache.docs.insert(k, None);
+            buffered
+        };
         let n = c
             .exec(
                 "DELETE FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3",
                 &[&c.org_blob(), &collection, &id],
             )
             .map_err(app_err)?;
-        Ok(n > 0)
+        Ok(n > 0 || buffered)
     }
 
     fn organisations(&self, collection: &str) -> Result<Vec<OrganisationId>, Error> {
         // Listing tenants is the one cross-organisation read, by the port's design.
         let c = self.ctx;
+        c.flush().map_err(app_err)?;
         c.query(
             "SELECT DISTINCT organisation FROM documents WHERE collection = $1 ORDER BY organisation",
             &[&collection],

@@ -253,12 +253,36 @@ impl PgKeks<'_, '_> {
         Ok(())
     }
 
+    /// The bucket's KEK row: cached for the transaction after the first read (the
+    /// transaction holds its organisation's lock; its own puts and destructions update the
+    /// cache). The wrapped form only: unwrapping is the vault's.
     fn read(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
-        let Some(kek) = self.current_ref(bucket)? else { return Ok(None) };
+        if let Some(known) = self.ctx.cache.borrow().keks.get(&bucket) {
+            return Ok(known.clone());
+        }
+        let record = self.read_uncached(bucket)?;
+        self.ctx.cache.borrow_mut().keks.insert(bucket, record.clone());
+        Ok(record)
+    }
+
+    fn read_uncached(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
+        let c = self.ctx;
+        // The current KEK id and whether its destruction is pending, in one round trip.
+        let Some(row) = c.opt(
+            "SELECT r.kek, EXISTS (SELECT 1 FROM kek_pending_destruction p
+                 WHERE p.organisation = r.organisation AND p.bucket = r.bucket AND p.kek = r.kek)
+             FROM bucket_kek_refs r WHERE r.organisation = $1 AND r.bucket = $2",
+            &[&c.org_blob(), &bucket.id()],
+        )?
+        else {
+            return Ok(None);
+        };
+        let kek: [u8; 16] = array(col(&row, 0, "kek id")?, "kek id")?;
+        let pending: bool = col(&row, 1, "kek id")?;
         let kek_id = KeyId(uuid(&kek, "kek id")?);
         let record =
             |state| BucketKekRecord { organisation: self.ctx.org, bucket, kek: kek_id, state };
-        if self.pending(bucket, &kek)? {
+        if pending {
             return Ok(Some(record(KekState::Destroyed)));
         }
         let row =
@@ -300,6 +324,7 @@ impl PgKeks<'_, '_> {
             // The KEK this one replaces (a rekey): destroyed after the data commit.
             self.add_pending(bucket, &old)?;
         }
+        self.ctx.cache.borrow_mut().keks.insert(bucket, Some(record));
         Ok(())
     }
 }
@@ -355,6 +380,10 @@ impl KekStore for PgKeks<'_, '_> {
         match self.read(bucket).map_err(vault_err)? {
             Some(BucketKekRecord { kek, state: KekState::Active(_), .. }) => {
                 self.add_pending(bucket, kek.0.as_bytes()).map_err(vault_err)?;
+                self.ctx.cache.borrow_mut().keks.insert(
+                    bucket,
+                    Some(BucketKekRecord { organisation, bucket, kek, state: KekState::Destroyed }),
+                );
                 Ok(true)
             }
             _ => Ok(false),

@@ -6,8 +6,13 @@
 //! row to lock; the per-organisation advisory lock every transaction takes at its start,
 //! see [`crate::store`], covers that case and every other read-then-write.) Entries and
 //! tree nodes are append-only: a sequence or node index that is not the next one is a
-//! [`StorageError::Conflict`], as in the in-memory store; inserts use `ON CONFLICT DO
-//! NOTHING` so that a conflict never aborts the PostgreSQL transaction under the closure.
+//! [`StorageError::Conflict`], as in the in-memory store. The next sequence and the next
+//! node index of every level are read once per transaction (one statement) and then
+//! advanced by the transaction's own appends; entries, nodes, details and the head are
+//! buffered and written with the transaction's other writes in one statement before the
+//! next uncached read and before `COMMIT` ([`crate::buffer`]), with `ON CONFLICT DO
+//! NOTHING` and a count of the rows inserted: a row already present is a conflict there
+//! too, and the transaction rolls back. Once locked, the head is answered from the cache.
 
 use std::collections::HashMap;
 
@@ -19,6 +24,9 @@ use hogo_ledger::{
 use postgres::Row;
 
 use crate::tx::{Fault, TxCtx, array, col, to_i64, to_u64};
+
+/// Tree levels whose next node index one query reads (a log of 2^64 entries has 65).
+const LEVELS: u8 = 65;
 
 fn err(f: Fault) -> StorageError {
     match f {
@@ -56,6 +64,67 @@ impl PgLedger<'_, '_> {
             last_hash: array(last, W)?,
             frontier,
         }))
+    }
+
+    /// The next entry sequence and the next node index of every level, read once per
+    /// transaction in one round trip (the newest row of each, by the primary key read
+    /// backwards: one index entry per level, whatever the statistics say) and then kept
+    /// up to date by this transaction's own appends.
+    fn next_positions(&self) -> Result<(i64, HashMap<u8, i64>), Fault> {
+        let c = self.ctx;
+        {
+            let cache = c.cache.borrow();
+            if let (Some(seq), Some(idx)) = (cache.next_seq, &cache.next_idx) {
+                return Ok((seq, idx.clone()));
+            }
+        }
+        // Levels that can hold a node: a node of level L covers 2^L leaves, so none is
+        // above log2(size) (one more for margin; a level above is read on its own).
+        let levels = match &c.cache.borrow().head {
+            Some(Some(head)) => u8::try_from(66 - head.size.leading_zeros()).unwrap_or(LEVELS),
+            Some(None) | None => LEVELS,
+        }
+        .min(LEVELS);
+        let row = c
+            .opt(
+                "SELECT (SELECT sequence FROM ledger_entries WHERE organisation = $1
+                         ORDER BY sequence DESC LIMIT 1),
+                        ARRAY(SELECT COALESCE((SELECT idx FROM ledger_nodes
+                                               WHERE organisation = $1 AND level = l
+                                               ORDER BY idx DESC LIMIT 1), -1)
+                              FROM generate_series(0, $2::bigint) AS l ORDER BY l)",
+                &[&c.org_blob(), &(i64::from(levels) - 1)],
+            )?
+            .ok_or(Fault::Corrupt("ledger"))?;
+        let (next_seq, next_idx) = Self::positions_from(&row, 0)?;
+        let mut cache = c.cache.borrow_mut();
+        let seq = *cache.next_seq.get_or_insert(next_seq);
+        let idx = cache.next_idx.get_or_insert(next_idx).clone();
+        Ok((seq, idx))
+    }
+
+    /// `(next sequence, next index per level)` from the last sequence (column `at`) and
+    /// the array of each level's last index, `-1` for none (column `at + 1`).
+    fn positions_from(row: &Row, at: usize) -> Result<(i64, HashMap<u8, i64>), Fault> {
+        let last: Option<i64> = col(row, at, "ledger")?;
+        let per_level: Vec<i64> = col(row, at + 1, "tree node")?;
+        let next_idx = (0..LEVELS).zip(per_level).map(|(level, last)| (level, last + 1)).collect();
+        Ok((last.map_or(0, |s| s + 1), next_idx))
+    }
+
+    /// The next node index of a level beyond those [`Self::next_positions`] reads.
+    fn next_index_of(&self, level: u8) -> Result<i64, Fault> {
+        let c = self.ctx;
+        c.flush()?;
+        let rows = c.query(
+            "SELECT idx FROM ledger_nodes WHERE organisation = $1 AND level = $2
+             ORDER BY idx DESC LIMIT 1",
+            &[&c.org_blob(), &i64::from(level)],
+        )?;
+        Ok(match rows.first() {
+            Some(r) => col::<i64>(r, 0, "tree node")? + 1,
+            None => 0,
+        })
     }
 
     fn checkpoints_from(rows: &[Row]) -> Result<Vec<StoredCheckpoint>, Fault> {
@@ -104,41 +173,79 @@ impl LedgerStore for PgLedger<'_, '_> {
     fn lock_head(&mut self, organisation: OrganisationId) -> Result<Option<Head>, StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
+        {
+            let cache = c.cache.borrow();
+            if cache.head_locked
+                && let Some(head) = &cache.head
+            {
+                return Ok(head.clone());
+            }
+        }
+        // The head, locked, and (for the append that follows) the next sequence and next
+        // node index of every level that can hold a node, in one round trip.
         let row = c
             .opt(
-                "SELECT size, last_hash, frontier FROM ledger_heads WHERE organisation = $1
-                 FOR UPDATE",
+                "SELECT h.size, h.last_hash, h.frontier,
+                        (SELECT sequence FROM ledger_entries WHERE organisation = $1
+                         ORDER BY sequence DESC LIMIT 1),
+                        ARRAY(SELECT COALESCE((SELECT idx FROM ledger_nodes
+                                               WHERE organisation = $1 AND level = l
+                                               ORDER BY idx DESC LIMIT 1), -1)
+                              FROM generate_series(0, CASE WHEN h.size > 0
+                                  THEN floor(log(2, h.size::numeric))::int + 1 ELSE 0 END) AS l
+                              ORDER BY l)
+                 FROM ledger_heads h WHERE h.organisation = $1
+                 FOR UPDATE OF h",
                 &[&c.org_blob()],
             )
             .map_err(err)?;
-        self.head_from(row).map_err(err)
+        let next = match &row {
+            Some(r) => Some(Self::positions_from(r, 3).map_err(err)?),
+            None => None,
+        };
+        let read = self.head_from(row).map_err(err)?;
+        let mut cache = c.cache.borrow_mut();
+        cache.head_locked = true;
+        if let Some((seq, idx)) = next
+            && cache.next_seq.is_none()
+            && cache.next_idx.is_none()
+        {
+            cache.next_seq = Some(seq);
+            cache.next_idx = Some(idx);
+        }
+        // A head this transaction put and has not flushed yet is newer than the row.
+        if !cache.head_dirty {
+            cache.head = Some(read);
+        }
+        Ok(cache.head.clone().flatten())
     }
 
     fn head(&self, organisation: OrganisationId) -> Result<Option<Head>, StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
+        if let Some(head) = &c.cache.borrow().head {
+            return Ok(head.clone());
+        }
         let row = c
             .opt(
                 "SELECT size, last_hash, frontier FROM ledger_heads WHERE organisation = $1",
                 &[&c.org_blob()],
             )
             .map_err(err)?;
-        self.head_from(row).map_err(err)
+        let head = self.head_from(row).map_err(err)?;
+        c.cache.borrow_mut().head = Some(head.clone());
+        Ok(head)
     }
 
     fn put_head(&mut self, head: &Head) -> Result<(), StorageError> {
         self.scoped(head.organisation)?;
         let c = self.ctx;
-        let frontier: Vec<u8> = head.frontier.concat();
-        c.exec(
-            "INSERT INTO ledger_heads (organisation, size, last_hash, frontier)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (organisation) DO UPDATE SET size = excluded.size,
-                 last_hash = excluded.last_hash, frontier = excluded.frontier",
-            &[&c.org_blob(), &to_i64(head.size), &head.last_hash.as_slice(), &frontier],
-        )
-        .map_err(err)?;
-        Ok(())
+        {
+            let mut cache = c.cache.borrow_mut();
+            cache.head = Some(Some(head.clone()));
+            cache.head_dirty = true;
+        }
+        c.maybe_flush().map_err(err)
     }
 
     fn insert_entries(
@@ -149,45 +256,18 @@ impl LedgerStore for PgLedger<'_, '_> {
         self.scoped(organisation)?;
         let c = self.ctx;
         (|| {
-            // `ORDER BY … DESC LIMIT 1` rather than `MAX()`: one index entry read whatever
-            // plan the statistics of a fast-growing table suggest.
-            let rows = c.query(
-                "SELECT sequence FROM ledger_entries WHERE organisation = $1
-                 ORDER BY sequence DESC LIMIT 1",
-                &[&c.org_blob()],
-            )?;
-            let first: i64 = match rows.first() {
-                Some(r) => col::<i64>(r, 0, "ledger")? + 1,
-                None => 0,
-            };
-            for (e, next) in entries.iter().zip(first..) {
-                let seq = to_i64(e.entry.sequence);
-                let conflict = || Fault::Conflict(format!("entry {}", e.entry.sequence));
-                if seq != next {
-                    return Err(conflict());
+            let mut next = self.next_positions()?.0;
+            for e in entries {
+                if to_i64(e.entry.sequence) != next {
+                    return Err(Fault::Conflict(format!("entry {}", e.entry.sequence)));
                 }
-                let json = serde_json::to_string(&e.entry)
-                    .map_err(|x| Fault::Backend(format!("encode entry: {x}")))?;
-                let subject = e.entry.subject.as_ref().map(|s| s.as_bytes().as_slice());
-                let n = c.exec(
-                    "INSERT INTO ledger_entries
-                         (organisation, sequence, subject, action, entry, bytes, hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                    &[
-                        &c.org_blob(),
-                        &seq,
-                        &subject,
-                        &e.entry.action.id(),
-                        &json,
-                        &e.bytes,
-                        &e.hash.as_slice(),
-                    ],
-                )?;
-                if n == 0 {
-                    return Err(conflict());
-                }
+                next += 1;
             }
-            Ok(())
+            let mut cache = c.cache.borrow_mut();
+            cache.next_seq = Some(next);
+            cache.entries.extend_from_slice(entries);
+            drop(cache);
+            c.maybe_flush()
         })()
         .map_err(err)
     }
@@ -200,6 +280,7 @@ impl LedgerStore for PgLedger<'_, '_> {
     ) -> Result<Vec<StoredEntry>, StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
+        c.flush().map_err(err)?;
         (|| -> Result<Vec<StoredEntry>, Fault> {
             c.query(
                 "SELECT entry, bytes, hash FROM ledger_entries
@@ -231,39 +312,22 @@ impl LedgerStore for PgLedger<'_, '_> {
         self.scoped(organisation)?;
         let c = self.ctx;
         (|| {
-            let mut next: HashMap<u8, i64> = HashMap::new();
+            let mut next = self.next_positions()?.1;
             for n in nodes {
                 let expected = match next.get(&n.level) {
                     Some(v) => *v,
-                    None => {
-                        // One index entry read (see `insert_entries`), not a scan of
-                        // the level: measured 26 000 rows per append at 10 000 entries.
-                        let rows = c.query(
-                            "SELECT idx FROM ledger_nodes WHERE organisation = $1 AND level = $2
-                             ORDER BY idx DESC LIMIT 1",
-                            &[&c.org_blob(), &i64::from(n.level)],
-                        )?;
-                        match rows.first() {
-                            Some(r) => col::<i64>(r, 0, "tree node")? + 1,
-                            None => 0,
-                        }
-                    }
+                    None => self.next_index_of(n.level)?,
                 };
-                let what = || Fault::Conflict(format!("tree node {}/{}", n.level, n.index));
                 if to_i64(n.index) != expected {
-                    return Err(what());
-                }
-                let inserted = c.exec(
-                    "INSERT INTO ledger_nodes (organisation, level, idx, hash)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    &[&c.org_blob(), &i64::from(n.level), &to_i64(n.index), &n.hash.as_slice()],
-                )?;
-                if inserted == 0 {
-                    return Err(what());
+                    return Err(Fault::Conflict(format!("tree node {}/{}", n.level, n.index)));
                 }
                 next.insert(n.level, expected + 1);
             }
-            Ok(())
+            let mut cache = c.cache.borrow_mut();
+            cache.next_idx = Some(next);
+            cache.nodes.extend_from_slice(nodes);
+            drop(cache);
+            c.maybe_flush()
         })()
         .map_err(err)
     }
@@ -276,6 +340,7 @@ impl LedgerStore for PgLedger<'_, '_> {
     ) -> Result<Option<Hash>, StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
+        c.flush().map_err(err)?;
         let row = c
             .opt(
                 "SELECT hash FROM ledger_nodes WHERE organisation = $1 AND level = $2 AND idx = $3",
@@ -294,13 +359,8 @@ impl LedgerStore for PgLedger<'_, '_> {
     ) -> Result<(), StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
-        c.exec(
-            "INSERT INTO ledger_details (organisation, sequence, salt, text) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (organisation, sequence) DO UPDATE SET salt = excluded.salt, text = excluded.text",
-            &[&c.org_blob(), &to_i64(sequence), &detail.salt().as_slice(), &detail.text().as_str()],
-        )
-        .map_err(err)?;
-        Ok(())
+        c.cache.borrow_mut().details.insert(to_i64(sequence), detail.clone());
+        c.maybe_flush().map_err(err)
     }
 
     fn detail(
@@ -310,6 +370,9 @@ impl LedgerStore for PgLedger<'_, '_> {
     ) -> Result<Option<Detail>, StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
+        if let Some(d) = c.cache.borrow().details.get(&to_i64(sequence)) {
+            return Ok(Some(d.clone()));
+        }
         let row = c
             .opt(
                 "SELECT salt, text FROM ledger_details WHERE organisation = $1 AND sequence = $2",
@@ -333,13 +396,14 @@ impl LedgerStore for PgLedger<'_, '_> {
     ) -> Result<bool, StorageError> {
         self.scoped(organisation)?;
         let c = self.ctx;
+        let buffered = c.cache.borrow_mut().details.remove(&to_i64(sequence)).is_some();
         let n = c
             .exec(
                 "DELETE FROM ledger_details WHERE organisation = $1 AND sequence = $2",
                 &[&c.org_blob(), &to_i64(sequence)],
             )
             .map_err(err)?;
-        Ok(n > 0)
+        Ok(n > 0 || buffered)
     }
 
     fn insert_checkpoint(

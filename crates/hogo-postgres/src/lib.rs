@@ -45,6 +45,7 @@
 //! ```
 
 mod auth;
+mod buffer;
 pub mod db;
 mod docs;
 pub mod keys;
@@ -54,4 +55,13 @@ mod tx;
 mod vault;
 
 pub use db::PgError;
+
+/// Statement texts for the plan tests (`testkit` feature only).
+#[cfg(feature = "testkit")]
+#[doc(hidden)]
+pub mod testkit {
+    /// The blind-index candidates query (parameters: organisation, field, key version,
+    /// tags).
+    pub const CANDIDATES_SQL: &str = crate::vault::CANDIDATES;
+}
 pub use store::{MAX_ATTEMPTS, POOL_SIZE, PostgresStore, organisation_lock_key};

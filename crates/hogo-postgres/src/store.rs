@@ -25,6 +25,10 @@
 //! (`40P01`) — possible on rows shared between organisations, such as staff accounts;
 //! `COMMIT` itself is classified the same way.
 //!
+//! Within the transaction the handles cache what they read and buffer what they write
+//! (the private `buffer` module); the buffer is sent in one statement before `COMMIT`, and a
+//! failure there rolls back like a failure of the closure.
+//!
 //! After a commit that destroyed bucket KEKs, the destructions are applied to the key
 //! database (see [`crate::keys`] for the two-database protocol).
 //!
@@ -44,7 +48,7 @@ use crate::db::{MIGRATIONS, Manager, PgConn, PgError, Pool, describe, is_retryab
 use crate::docs::PgDocs;
 use crate::keys::{KeyDb, PgKeks, apply_pending};
 use crate::ledger::PgLedger;
-use crate::tx::{TxCtx, uuid};
+use crate::tx::{Fault, TxCtx, uuid};
 use crate::vault::PgVault;
 
 /// How many times a busy transaction is attempted before [`Error::Busy`] is returned.
@@ -231,6 +235,15 @@ impl PostgresStore {
                 docs: &mut docs,
             };
             f(&mut handles)
+        };
+        // The write buffer goes to the server before COMMIT (one statement).
+        let result = match result {
+            Ok(value) if !ctx.busy.get() => match ctx.flush() {
+                Ok(()) => Ok(value),
+                Err(Fault::Busy(_)) => Err(Error::Busy),
+                Err(f) => Err(Error::Storage(f.to_string())),
+            },
+            other => other,
         };
         let (busy, destroyed) = (ctx.busy.get(), ctx.destroyed.get());
         let tx = ctx.into_transaction();

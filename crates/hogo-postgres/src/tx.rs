@@ -2,7 +2,8 @@
 //! (in a `RefCell`: the ports read through `&self`), the connection's statement cache, the
 //! organisation it is scoped to, the key database, and the flags the retry loop reads
 //! after the closure returns (a handle saw a serialization failure or deadlock; the
-//! transaction recorded KEK destructions to apply after commit).
+//! transaction recorded KEK destructions to apply after commit), and the transaction's
+//! caches and write buffer ([`crate::buffer`]).
 //!
 //! Also the small codecs shared by the handles (uuids as 16-byte `BYTEA`, times as RFC 3339
 //! text) and [`Fault`], the adapter's error before it is mapped into each port's type.
@@ -16,6 +17,7 @@ use postgres::types::{FromSql, ToSql};
 use postgres::{Row, Statement, Transaction};
 use uuid::Uuid;
 
+use crate::buffer::TxCache;
 use crate::db::{describe, is_retryable, is_unique_violation};
 use crate::keys::KeyDb;
 
@@ -59,6 +61,8 @@ pub(crate) struct TxCtx<'c> {
     pub(crate) busy: Cell<bool>,
     /// The transaction recorded KEK destructions: apply them to the key database after commit.
     pub(crate) destroyed: Cell<bool>,
+    /// Rows read or written by this transaction, and its write buffer ([`crate::buffer`]).
+    pub(crate) cache: RefCell<TxCache>,
 }
 
 impl<'c> TxCtx<'c> {
@@ -75,6 +79,7 @@ impl<'c> TxCtx<'c> {
             keys,
             busy: Cell::new(false),
             destroyed: Cell::new(false),
+            cache: RefCell::new(TxCache::default()),
         }
     }
 

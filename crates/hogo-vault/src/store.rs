@@ -217,6 +217,32 @@ pub trait VaultStore {
     fn put_index_entries(&mut self, entries: Vec<IndexEntry>) -> Result<(), StoreError> {
         entries.into_iter().try_for_each(|e| self.put_index_entry(e))
     }
+
+    /// A hint before a batch (e.g. a year-end import): the data keys of these owners will
+    /// be read next. An adapter that caches per transaction may load them in one round
+    /// trip; it changes no answer. The default does nothing.
+    fn prefetch_data_keys(
+        &self,
+        organisation: OrganisationId,
+        owners: &[(SubjectId, DataClass)],
+    ) -> Result<(), StoreError> {
+        let _ = (organisation, owners);
+        Ok(())
+    }
+
+    /// A hint before a batch: the candidates of these tags (and their records) will be
+    /// read next. An adapter that caches per transaction may load them in one round trip;
+    /// it changes no answer. The default does nothing.
+    fn prefetch_index_candidates(
+        &self,
+        organisation: OrganisationId,
+        field: &str,
+        key_version: u32,
+        tags: &[IndexTag],
+    ) -> Result<(), StoreError> {
+        let _ = (organisation, field, key_version, tags);
+        Ok(())
+    }
 }
 
 /// Storage of retention-bucket KEKs, in a location **left out of data backups** (see the

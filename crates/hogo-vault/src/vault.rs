@@ -737,6 +737,24 @@ impl<'a> Vault<'a> {
         )
     }
 
+    /// Tells the store which blind-index tags a batch of numbers will look up next
+    /// ([`VaultStore::prefetch_index_candidates`]): an adapter that caches per transaction
+    /// loads their candidates in one round trip. Changes no answer; nothing to do before
+    /// the organisation's first number (no index root yet).
+    pub fn prefetch_numbers(
+        &self,
+        store: &dyn VaultStore,
+        org: OrganisationId,
+        field: &str,
+        numbers: &[&MyNumber],
+    ) -> Result<(), VaultError> {
+        let Some(root) = self.index_root_ro(store)? else { return Ok(()) };
+        let key = Self::index_key(&root, org, field);
+        let tags: Vec<IndexTag> = numbers.iter().map(|n| key.tag(n)).collect();
+        store.prefetch_index_candidates(org, field, key.version, &tags)?;
+        Ok(())
+    }
+
     /// Checks that no subject other than `subject` holds `number` in `org` (decrypt-compare
     /// among the tag's candidates; the application layer holds a lock on the tag meanwhile).
     pub fn check_unique(

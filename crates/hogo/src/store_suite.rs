@@ -11,7 +11,9 @@
 //! ```
 
 pub mod conformance;
+pub mod journeys;
 pub mod scoping;
+pub mod writers;
 
 use chrono::{DateTime, Utc};
 use hogo_auth::{

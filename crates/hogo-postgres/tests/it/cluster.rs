@@ -56,6 +56,12 @@ impl Cluster {
     /// Starts a new cluster, or `None` when `pg_config` is not on `PATH`. Panics when the
     /// server is installed but does not start (that is a failure, not a skip).
     pub(crate) fn start() -> Option<Self> {
+        Self::start_with("")
+    }
+
+    /// [`Cluster::start`] with extra `postgres` server options (e.g. `-c
+    /// shared_preload_libraries=pg_stat_statements` for the benchmark's diagnostics).
+    pub(crate) fn start_with(extra_options: &str) -> Option<Self> {
         let bindir = PathBuf::from(output(Command::new("pg_config").arg("--bindir"))?);
         let as_postgres = is_root();
         let dir = tempfile::Builder::new().prefix("hogo-pg-").tempdir().expect("temp dir");
@@ -88,7 +94,7 @@ impl Cluster {
             ],
         );
         let opts = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200",
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200 {extra_options}",
             cluster.port,
             cluster.dir.path().display()
         );

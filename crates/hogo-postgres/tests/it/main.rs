@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation)]
 
 mod app_concurrency;
+mod buffer;
 mod cluster;
 mod concurrency;
 mod conformance;

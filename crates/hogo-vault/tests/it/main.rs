@@ -3,6 +3,7 @@
 mod binding;
 mod index;
 mod keys;
+mod prefetch;
 mod roundtrip;
 mod shred;
 mod tamper;
