@@ -14,6 +14,7 @@
 
 mod disposal;
 mod provision;
+mod stop;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hogo_domain::placement::{ContactOutcome, InputConfirmation, SeekerItem, parse_stated_purpose};
@@ -31,6 +32,8 @@ use zeroize::Zeroizing;
 pub use disposal::PlacementDisposalReport;
 pub(crate) use provision::disclosure_items as provision_disclosure_items;
 pub use provision::{ProvideSeeker, ProvisionReceipt, ProvisionRecord};
+pub use stop::ProvisionStopRecord;
+pub(crate) use stop::apply_provision_stop;
 
 use crate::Error;
 use crate::app::{Hogo, Ports, Session, entry, log};
@@ -182,6 +185,9 @@ pub struct SeekerRecord {
     pub ended_on: Option<NaiveDate>,
     /// The day the profile was disposed of (P11).
     pub profile_disposed_on: Option<NaiveDate>,
+    /// Granted stops of third-party provision (P7; APPI 35条3項・5項).
+    #[serde(default)]
+    pub provision_stops: Vec<ProvisionStopRecord>,
 }
 
 /// The 紹介状況 of one referral in the 求職管理簿.
@@ -822,6 +828,7 @@ impl<S: Store> Hogo<S> {
                 profile_holding: profile_holding.id,
                 ended_on: None,
                 profile_disposed_on: None,
+                provision_stops: Vec::new(),
             };
             SEEKERS.put(tx.docs, org, &id.to_string(), &seeker)?;
             let row = RegisterRow {
