@@ -412,3 +412,37 @@ fn a_granted_stop_of_provision_refuses_the_partner_at_once() {
         json(&as_(&env, "placement", &["--json", "seeker", "records", &id], "").success());
     assert_eq!(records.as_array().unwrap().len(), 2, "{records}");
 }
+
+/// P1, P2: `hogo subject add --kind job_seeker` would bypass the stated purposes, the
+/// entry confirmation and the collection source; it is refused in both languages, points
+/// to `hogo seeker register`, and stores nothing.
+#[test]
+fn a_bare_job_seeker_subject_is_refused_and_points_to_seeker_register() {
+    let env = agency();
+    for lang in ["ja", "en"] {
+        let a = as_(
+            &env,
+            "placement",
+            &[
+                "--lang",
+                lang,
+                "subject",
+                "add",
+                "--kind",
+                "job_seeker",
+                "--reference",
+                "J-900",
+                "--name",
+                "求職 次郎",
+            ],
+            "",
+        )
+        .failure();
+        let err = stderr(&a);
+        assert!(err.contains("hogo seeker register") && err.contains("P1"), "{err}");
+        let worded = if lang == "ja" { "求職者は" } else { "register job seekers" };
+        assert!(err.contains(worded), "{err}");
+    }
+    let list = json(&as_(&env, "placement", &["--json", "seeker", "list"], "").success());
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}
