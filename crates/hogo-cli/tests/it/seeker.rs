@@ -446,3 +446,90 @@ fn a_bare_job_seeker_subject_is_refused_and_points_to_seeker_register() {
     let list = json(&as_(&env, "placement", &["--json", "seeker", "list"], "").success());
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
+
+/// P11, P4 (職業安定法32条の15): `hogo seeker referral-result` records 紹介状況 in the
+/// register; a result after the registration's end moves 完結 (the row is kept 2 years
+/// from it); a second result for the same referral is refused in both languages.
+#[test]
+fn a_referral_result_after_the_end_moves_completion() {
+    let env = agency();
+    let id =
+        json(&register(&env, "J-070", "y\n").success())["subject"].as_str().unwrap().to_owned();
+    as_(
+        &env,
+        "placement",
+        &[
+            "seeker",
+            "consent",
+            &id,
+            "--scope",
+            "employer",
+            "--recipient",
+            "株式会社エー",
+            "--items",
+            "name",
+        ],
+        "",
+    )
+    .success();
+    as_(
+        &env,
+        "placement",
+        &["seeker", "provide", &id, "--employer", "株式会社エー", "--items", "name"],
+        "",
+    )
+    .success();
+    let today = jst_today();
+    let yesterday = (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap()
+        - chrono::Days::new(1))
+    .to_string();
+    as_(&env, "placement", &["seeker", "end", &id, "--on", &yesterday], "").success();
+    let j = json(
+        &as_(
+            &env,
+            "placement",
+            &[
+                "--json",
+                "seeker",
+                "referral-result",
+                &id,
+                "--employer",
+                "株式会社エー",
+                "--result",
+                "hired",
+                "--on",
+                &today,
+            ],
+            "",
+        )
+        .success(),
+    );
+    assert_eq!(j["result"], "採用");
+    assert_eq!(j["completed_before"], yesterday.as_str());
+    assert_eq!(j["completed_on"], today.as_str());
+    let book = json(&as_(&env, "placement", &["--json", "seeker", "register-book"], "").success());
+    assert_eq!(book[0]["completed_on"], today.as_str());
+    assert_eq!(book[0]["referrals"][0]["result"], "採用");
+    for (lang, words) in [("ja", "記録済み"), ("en", "already recorded")] {
+        let a = as_(
+            &env,
+            "placement",
+            &[
+                "--lang",
+                lang,
+                "seeker",
+                "referral-result",
+                &id,
+                "--employer",
+                "株式会社エー",
+                "--result",
+                "declined",
+                "--on",
+                &today,
+            ],
+            "",
+        )
+        .code(1);
+        assert!(stderr(&a).contains(words), "{}", stderr(&a));
+    }
+}

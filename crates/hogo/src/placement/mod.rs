@@ -14,6 +14,7 @@
 
 mod disposal;
 mod provision;
+mod referral;
 mod stop;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,6 +33,7 @@ use zeroize::Zeroizing;
 pub use disposal::PlacementDisposalReport;
 pub(crate) use provision::disclosure_items as provision_disclosure_items;
 pub use provision::{ProvideSeeker, ProvisionReceipt, ProvisionRecord};
+pub use referral::{REFERRAL_RESULTS, ReferralResultOutcome, referral_result_wording};
 pub use stop::ProvisionStopRecord;
 pub(crate) use stop::apply_provision_stop;
 
@@ -1055,26 +1057,20 @@ impl<S: Store> Hogo<S> {
             });
             SEEKERS.put(tx.docs, org, &subject.to_string(), &rec)?;
             if let Some((employer, result)) = &contact.referral_result {
-                let mut row: RegisterRow =
-                    REGISTER.get(&*tx.docs, org, &subject.to_string())?.ok_or_else(|| {
-                        Error::NotFound { what: format!("register row of {subject}") }
-                    })?;
-                let r = row
-                    .referrals
-                    .iter_mut()
-                    .rev()
-                    .find(|r| r.employer == employer.trim())
-                    .ok_or_else(|| {
-                        invalid(
-                            "referral_result",
-                            RuleId::P4,
-                            "この求人者への紹介の記録がありません",
-                            "no referral to this employer was recorded",
-                        )
-                    })?;
-                r.result = Some(result.trim().to_owned());
-                r.result_on = Some(contact.on);
-                REGISTER.put(tx.docs, org, &subject.to_string(), &row)?;
+                let out = referral::set_referral_result(
+                    ports, tx, subject, employer, result, contact.on,
+                )?;
+                entries.push(
+                    entry(ports, actor, Action::Use)
+                        .with_subject(subject)
+                        .with_document_kind(LedgerKind::new("placement_register_entry")?)
+                        .with_note(&format!(
+                            "紹介結果の記録（{} {}紹介: {}）",
+                            employer.trim(),
+                            out.referred_on,
+                            out.result
+                        ))?,
+                );
             }
             entries.push(
                 entry(ports, actor, Action::Use)

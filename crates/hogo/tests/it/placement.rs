@@ -860,7 +860,9 @@ fn grant_stop(a: &Agency, s: SubjectId, stop: Option<hogo_requests::ProvisionSto
 /// Every ledger entry's canonical bytes, as (lossy) text.
 fn ledger_text(a: &Agency) -> String {
     use base64::Engine as _;
-    let export = a.app.export_ledger(&a.manager, 0, None).unwrap();
+    let pw = SecretString::from(TEST_PASSWORD);
+    let manager = a.app.sign_in(a.org, "manager", &pw, None, "t").unwrap();
+    let export = a.app.export_ledger(&manager, 0, None).unwrap();
     let mut out = String::new();
     for line in export.lines().skip(1) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -928,4 +930,76 @@ fn an_unqualified_stop_of_provision_stops_every_consented_recipient() {
     let law = ThirdPartyBasis::RequiredByLaw { law: "刑事訴訟法197条2項".into() };
     provide(&a, s, law, ProvisionRecordForm::Individual).unwrap();
     assert!(ledger_text(&a).contains("同意を撤回（株式会社エー）"));
+}
+
+/// P11, P4 (職業安定法32条の15; legal-facts §3): 完結 is the later of the registration's
+/// end and the last referral result. A result recorded after the end (and after the
+/// profile was disposed of) moves 完結, so the 求職管理簿 row is kept 2 years from the
+/// result, not from the end; the result is logged and a second result for the same
+/// referral, one for an employer never referred to, a future day or a blank result are
+/// refused with the register untouched.
+#[test]
+fn a_late_referral_result_moves_the_register_rows_disposal() {
+    let mut a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-060")).unwrap();
+    consent_items(&a, s, "株式会社エー", vec![SeekerItem::Name, SeekerItem::WorkHistory]);
+    provide(&a, s, employer_a(), ProvisionRecordForm::ContractDocument).unwrap();
+    a.travel(date(2025, 7, 1));
+    a.app.end_registration(&a.staff, s, date(2025, 6, 30)).unwrap();
+    a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert_eq!(
+        a.app.placement_register(&a.staff).unwrap()[0].completed_on,
+        Some(date(2025, 6, 30))
+    );
+    a.travel(date(2025, 8, 1));
+    let before = a.app.placement_register(&a.staff).unwrap();
+    for (employer, result, on) in [
+        ("株式会社ビー", "hired", date(2025, 7, 20)),
+        ("株式会社エー", " ", date(2025, 7, 20)),
+        ("株式会社エー", "hired", date(2025, 8, 2)),
+        ("株式会社エー", "hired", date(2025, 3, 1)),
+    ] {
+        let e = a.app.record_referral_result(&a.staff, s, employer, result, on).unwrap_err();
+        assert!(matches!(e, Error::Invalid { rule: RuleId::P4, .. }), "{e:?}");
+    }
+    assert_eq!(a.app.placement_register(&a.staff).unwrap(), before);
+    let out = a
+        .app
+        .record_referral_result(&a.staff, s, "株式会社エー", "hired", date(2025, 7, 20))
+        .unwrap();
+    assert_eq!(out.result, "採用");
+    assert_eq!(out.completed, (Some(date(2025, 6, 30)), Some(date(2025, 7, 20))));
+    let e = a
+        .app
+        .record_referral_result(&a.staff, s, "株式会社エー", "辞退", date(2025, 7, 21))
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
+    let book = a.app.placement_register(&a.staff).unwrap();
+    assert_eq!(book[0].completed_on, Some(date(2025, 7, 20)));
+    assert_eq!(book[0].referrals[0].result.as_deref(), Some("採用"));
+    assert!(ledger_text(&a).contains("紹介結果の記録（株式会社エー 2025-04-01紹介: 採用）"));
+    // Kept past 2027-06-30 (the end + 2 years) until 2027-07-20 (the result + 2 years).
+    a.travel(date(2027, 7, 1));
+    assert!(
+        a.app
+            .confirm_placement_disposal(&a.officer, false)
+            .unwrap()
+            .disposed
+            .iter()
+            .all(|(_, k)| k != "placement_register_entry")
+    );
+    assert_eq!(a.app.placement_register(&a.staff).unwrap().len(), 1);
+    a.travel(date(2027, 7, 20));
+    assert!(
+        a.app
+            .confirm_placement_disposal(&a.officer, false)
+            .unwrap()
+            .disposed
+            .iter()
+            .all(|(_, k)| k != "placement_register_entry")
+    );
+    a.travel(date(2027, 7, 21));
+    let rep = a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert!(rep.disposed.iter().any(|(_, k)| k == "placement_register_entry"), "{rep:?}");
+    assert!(a.app.placement_register(&a.staff).unwrap().is_empty());
 }
