@@ -533,3 +533,39 @@ fn a_referral_result_after_the_end_moves_completion() {
         assert!(stderr(&a).contains(words), "{}", stderr(&a));
     }
 }
+
+/// P4: `hogo seeker stale --days N` lists open registrations not confirmed for more than
+/// N days — in Japanese and English as a table, as JSON with `--json` — and a contact that
+/// re-confirms the data takes the record off the list.
+#[test]
+fn stale_list_is_bilingual_and_json_and_a_reconfirmation_clears_it() {
+    let env = agency();
+    let id =
+        json(&register(&env, "J-080", "y\n").success())["subject"].as_str().unwrap().to_owned();
+    for (lang, header) in [("ja", "最終確認日"), ("en", "last confirmed")] {
+        as_(&env, "placement", &["--lang", lang, "seeker", "stale", "--days", "30"], "")
+            .success()
+            .stdout(predicate::str::contains(header).and(predicate::str::contains("J-080")));
+    }
+    let stale =
+        json(&as_(&env, "placement", &["--json", "seeker", "stale", "--days", "30"], "").success());
+    assert_eq!(stale[0]["reference"], "J-080");
+    assert_eq!(stale[0]["last_confirmed"], "2025-04-01");
+    let none = json(
+        &as_(&env, "placement", &["--json", "seeker", "stale", "--days", "100000"], "").success(),
+    );
+    assert_eq!(none, serde_json::json!([]));
+    as_(
+        &env,
+        "placement",
+        &["seeker", "contact", &id, "--on", &jst_today(), "--outcome", "reconfirmed"],
+        "",
+    )
+    .success();
+    let after =
+        json(&as_(&env, "placement", &["--json", "seeker", "stale", "--days", "30"], "").success());
+    assert_eq!(after, serde_json::json!([]));
+    as_(&env, "placement", &["--lang", "en", "seeker", "stale", "--days", "x"], "")
+        .failure()
+        .stderr(predicate::str::contains("--days"));
+}
