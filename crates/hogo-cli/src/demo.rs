@@ -221,6 +221,7 @@ fn agent_form(form_date: NaiveDate) -> RequestForm {
         suspension: Some(SuspensionRequest {
             reason: "退職したので、提携先の再就職支援会社への提供をやめてほしい".into(),
             claimed_ground: Some(SuspensionGround::NoLongerNeeded),
+            provision_stop: None,
         }),
         answer_method: AnswerMethod::Email { address: "mika@example.jp".into() },
     }

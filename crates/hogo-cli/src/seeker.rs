@@ -1,7 +1,8 @@
 //! `hogo seeker …`: job seekers of a placement agency (doc 000) — register (show-back or
 //! double-entry confirmation, P4), import from CSV (a column carrying a never-collect item
 //! refuses the whole file, P2), contact, consent and its withdrawal, use for a purpose
-//! (P1), provide (P3; a file that leaves is sealed with age, P9), end, the disposal the
+//! (P1), provide (P3; a file that leaves is sealed with age, P9), referral results (紹介状況;
+//! a late one moves 完結, P11), end, the disposal the
 //! 個人情報取扱責任者 confirms (P11), list, stale and the 求職管理簿. Thin: every rule lives in
 //! `hogo::placement` and `hogo_domain::placement`.
 
@@ -69,6 +70,21 @@ pub(crate) enum SeekerCommand {
         /// Subject id.
         id: SubjectId,
         /// The day (YYYY-MM-DD); never in the future.
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// 紹介の結果を求職管理簿に記録（登録終了後の結果は完結日を動かします） / record a referral result in the placement register (a result after the end moves 完結).
+    #[command(name = "referral-result")]
+    ReferralResult {
+        /// Subject id.
+        id: SubjectId,
+        /// The employer referred to (求人者).
+        #[arg(long)]
+        employer: String,
+        /// hired (採用) | not_hired (不採用) | declined (辞退) | cancelled (求人取消), or the wording.
+        #[arg(long)]
+        result: String,
+        /// The day of the result (YYYY-MM-DD); never in the future.
         #[arg(long)]
         on: NaiveDate,
     },
@@ -733,6 +749,48 @@ pub(crate) fn run(g: &Global, c: SeekerCommand) -> Result<bool> {
                 &format!("求職登録の終了を記録しました: {on}"),
                 &format!("registration ended: {on}"),
             );
+        }
+        SeekerCommand::ReferralResult { id, employer, result, on } => {
+            let out = app.record_referral_result(&session, id, &employer, &result, on)?;
+            if ctx.json {
+                out::json(&json!({
+                    "subject": id,
+                    "employer": employer.trim(),
+                    "referred_on": out.referred_on,
+                    "result": out.result,
+                    "result_on": on,
+                    "completed_before": out.completed.0,
+                    "completed_on": out.completed.1,
+                }))?;
+            } else {
+                let moved = match out.completed {
+                    (Some(b), Some(a)) if a != b => lang
+                        .pick(
+                            &format!("（求職管理簿の完結 {b} → {a}、保存は完結から2年）"),
+                            &format!(
+                                " (完結 moved {b} → {a}; the register row is kept 2 years from it)"
+                            ),
+                        )
+                        .to_owned(),
+                    _ => String::new(),
+                };
+                text_result(
+                    "",
+                    lang,
+                    &format!(
+                        "紹介結果を記録しました: {} {}紹介 → {}{moved}",
+                        employer.trim(),
+                        out.referred_on,
+                        out.result
+                    ),
+                    &format!(
+                        "referral result recorded: {} referred {} → {}{moved}",
+                        employer.trim(),
+                        out.referred_on,
+                        out.result
+                    ),
+                );
+            }
         }
         SeekerCommand::Dispose { dry_run } => {
             let rep = app.confirm_placement_disposal(&session, dry_run)?;

@@ -54,7 +54,7 @@ pub(crate) enum SubjectCommand {
 /// `hogo subject add`.
 #[derive(Debug, Args)]
 pub(crate) struct AddArgs {
-    /// employee | dependent | payee | job_seeker.
+    /// employee | dependent | payee (job seekers: `hogo seeker register`).
     #[arg(long)]
     kind: String,
     /// 社員番号等 / the organisation's reference (never a My Number).
@@ -435,7 +435,9 @@ fn subject_kind(a: &AddArgs) -> Result<SubjectKind> {
             category3_spouse: a.category3_spouse,
         },
         "payee" => SubjectKind::Payee(payee_kind(a.payee_kind.as_deref().unwrap_or_default())?),
-        "job_seeker" => SubjectKind::JobSeeker,
+        "job_seeker" => bail!(
+            "--kind job_seeker: 求職者は「hogo seeker register」で登録してください（利用目的の明示・入力内容の確認・収集元の記録のため。P1・P2） / register job seekers with `hogo seeker register` (purposes stated, entry confirmed, collection source recorded; P1, P2)"
+        ),
         other => {
             bail!("--kind: 「{other}」は本人の種類ではありません / {other} is not a subject kind")
         }

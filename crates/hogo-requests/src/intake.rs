@@ -176,6 +176,45 @@ pub struct SuspensionRequest {
     pub reason: String,
     /// The APPI 35条 ground the reason points to, if the clerk can tell (optional).
     pub claimed_ground: Option<SuspensionGround>,
+    /// For 第三者提供の停止: which provision is to stop — to the named recipients, or every
+    /// third-party provision. Absent: every provision (the seed's form names no recipient,
+    /// so an unqualified request stops all consent-based provision; P7, APPI 35条3項・5項).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision_stop: Option<ProvisionStop>,
+}
+
+/// What a 第三者提供の停止 covers (P3, P7; APPI 35条3項・5項). A granted stop withdraws the
+/// person's consents to provision to these recipients (or to anyone) at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "scope")]
+pub enum ProvisionStop {
+    /// Every consent-based third-party provision (求人企業 and 業務提携先).
+    All,
+    /// Provision to the named recipients only (e.g. one partner agency).
+    Recipients {
+        /// The recipients, as named in the consents (求人企業名・提携先名).
+        recipients: Vec<String>,
+    },
+}
+
+impl ProvisionStop {
+    /// Whether the stop covers provision to `recipient` (names compared trimmed).
+    pub fn covers(&self, recipient: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Recipients { recipients } => {
+                recipients.iter().any(|r| r.trim() == recipient.trim())
+            }
+        }
+    }
+}
+
+impl SuspensionRequest {
+    /// What a stop of provision covers: the form's scope, or every provision when the
+    /// form names none.
+    pub fn provision_stop_scope(&self) -> ProvisionStop {
+        self.provision_stop.clone().unwrap_or(ProvisionStop::All)
+    }
 }
 
 /// ご請求に対する回答方法.
@@ -427,7 +466,28 @@ impl RequestForm {
             (None, false) => {}
         }
         match (&self.suspension, wants(KindFamily::Suspension)) {
-            (Some(s), _) => check_text("suspension.reason", &s.reason, TEXT_MAX)?,
+            (Some(s), _) => {
+                check_text("suspension.reason", &s.reason, TEXT_MAX)?;
+                match &s.provision_stop {
+                    Some(_) if !self.kinds.contains(&RequestKind::StopOfProvision) => {
+                        return Err(RequestError::Malformed {
+                            field: "suspension.provision_stop".into(),
+                            expected: "第三者提供の停止の請求に限る / only with stop_of_provision",
+                        });
+                    }
+                    Some(ProvisionStop::Recipients { recipients }) => {
+                        if recipients.iter().all(|r| r.trim().is_empty()) {
+                            return Err(RequestError::Missing {
+                                field: "suspension.provision_stop.recipients".into(),
+                            });
+                        }
+                        for r in recipients {
+                            check_text("suspension.provision_stop.recipients", r, NAME_MAX)?;
+                        }
+                    }
+                    Some(ProvisionStop::All) | None => {}
+                }
+            }
             (None, true) => return Err(RequestError::Missing { field: "suspension".into() }),
             (None, false) => {}
         }

@@ -69,8 +69,8 @@ pub use decision::{
 pub use error::RequestError;
 pub use intake::{
     Agent, AgentKind, AnswerMethod, AuthorityEnclosure, CorrectionRequest, DocumentChoice,
-    IDENTITY_DOCUMENT_COPY_KIND, JobApplication, PersonDetails, RequestForm, Requester, Sex,
-    SuspensionRequest,
+    IDENTITY_DOCUMENT_COPY_KIND, JobApplication, PersonDetails, ProvisionStop, RequestForm,
+    Requester, Sex, SuspensionRequest,
 };
 pub use kind::{KindFamily, RequestKind};
 pub use letters::{Notice, NoticeKind, render_letters};

@@ -93,6 +93,7 @@ pub fn seed_form_agent(form_date: NaiveDate) -> RequestForm {
         suspension: Some(SuspensionRequest {
             reason: "業務提携先職業紹介所への提供をやめてほしい".into(),
             claimed_ground: None,
+            provision_stop: None,
         }),
         answer_method: AnswerMethod::Email { address: "agent@example.jp".into() },
     }

@@ -177,7 +177,19 @@ pub(crate) fn carrying_kinds(affair: Affair) -> &'static [&'static str] {
 impl<S: Store> Hogo<S> {
     /// Registers a subject; its profile is sealed in the vault (P9, M13) and the entry
     /// recorded (M5 ①). Job seekers need placement staff (P5); others number staff (M3).
+    ///
+    /// A job seeker is refused here (P1, P2): registering one needs the purposes stated to
+    /// the person, the entry confirmed and the collection source recorded, which only
+    /// [`Hogo::register_seeker`] (`hogo seeker register`) does.
     pub fn add_subject(&self, session: &Session, input: NewSubject) -> Result<SubjectId, Error> {
+        if input.kind == SubjectKind::JobSeeker {
+            return Err(invalid(
+                "kind",
+                RuleId::P1,
+                "求職者は「hogo seeker register」（register_seeker）で登録してください（利用目的の明示・入力内容の確認・収集元の記録が必要です。P1・P2）",
+                "register a job seeker with `hogo seeker register` (register_seeker): the purposes stated, the entry confirmed and the collection source must be recorded (P1, P2)",
+            ));
+        }
         if input.reference.trim().is_empty() {
             return Err(invalid(
                 "reference",

@@ -2,15 +2,18 @@
 //! step (identity, authority, fee, decision, correction, response), list with days left,
 //! render the letters, and fill the disclosure package from every store with other
 //! people's numbers masked. Each transition's events become ledger entries in the same
-//! transaction; a correction record becomes a `correction_record` holding (kept 1 year).
+//! transaction; a correction record becomes a `correction_record` holding (kept 1 year);
+//! a stop of provision granted as requested withdraws the matching consents at once
+//! (P3, P7; [`crate::placement`]).
 
 use chrono::NaiveDate;
 use hogo_domain::policy::{Context, Operation, decide};
 use hogo_domain::{Actor, RequestId, RuleId, SubjectId, SubjectKind};
 use hogo_ledger::{Action, DocumentKind as LedgerKind, ObjectRef};
 use hogo_requests::{
-    Command, DisclosurePackage, DisclosureSource, EventKind as ReqEvent, FileRequest, Notice,
-    Organisation, PublishedPage, Request, RequestConfig, RequestForm, RequestKind,
+    Command, Decision, DisclosurePackage, DisclosureSource, EventKind as ReqEvent, FileRequest,
+    Measure, Notice, Organisation, ProvisionStop, PublishedPage, Request, RequestConfig,
+    RequestForm, RequestKind, SuspensionDecision,
 };
 use serde::{Deserialize, Serialize};
 
@@ -337,9 +340,39 @@ impl<S: Store> Hogo<S> {
                     )?;
                 }
             }
+            // A granted stop of provision takes effect at once (P3, P7; journey 2): the
+            // matching consents are withdrawn in this transaction.
+            let mut stop_entries = Vec::new();
+            for ev in &events {
+                if let (
+                    ReqEvent::Decided {
+                        kind: RequestKind::StopOfProvision,
+                        decision:
+                            Decision::Suspension(SuspensionDecision::Granted {
+                                measure: Measure::AsRequested,
+                                ..
+                            }),
+                        ..
+                    },
+                    Some(subject),
+                ) = (&ev.what, stored.subject)
+                {
+                    let scope = stored
+                        .request
+                        .form
+                        .suspension
+                        .as_ref()
+                        .map_or(ProvisionStop::All, |s| s.provision_stop_scope());
+                    stop_entries.extend(crate::placement::apply_provision_stop(
+                        ports, actor, tx, subject, id, &scope,
+                    )?);
+                }
+            }
             stored.request = next.clone();
             REQUESTS.put(tx.docs, tx.organisation, &id.to_string(), &stored)?;
-            log(tx, ports, ledger_entries(ports, actor, stored.subject, &events)?)?;
+            let mut entries = ledger_entries(ports, actor, stored.subject, &events)?;
+            entries.extend(stop_entries);
+            log(tx, ports, entries)?;
             Ok(next)
         })
     }

@@ -345,3 +345,32 @@ fn other_organisations_and_roles_are_refused() {
         RequestError::RoleNotAllowed { .. }
     ));
 }
+
+/// P7, P3 (APPI 35条3項・5項): a stop of provision may name its recipients; a blank list,
+/// or a scope on a form that asks no stop of provision, is refused naming the field. An
+/// unqualified stop covers every recipient.
+#[test]
+fn a_stop_of_provision_names_its_recipients_or_covers_all() {
+    let mut form = seed_form_agent(d0());
+    let s = form.suspension.as_mut().unwrap();
+    assert_eq!(s.provision_stop_scope(), ProvisionStop::All);
+    assert!(s.provision_stop_scope().covers("どこでも"));
+    s.provision_stop = Some(ProvisionStop::Recipients { recipients: vec![" ".into()] });
+    let e = refused(form.clone(), false);
+    assert_eq!(field_of(&e), "suspension.provision_stop.recipients");
+    let partner = ProvisionStop::Recipients { recipients: vec!["株式会社ビー紹介".into()] };
+    assert!(partner.covers(" 株式会社ビー紹介 "));
+    assert!(!partner.covers("株式会社エー"));
+    form.suspension.as_mut().unwrap().provision_stop = Some(partner);
+    form.kinds = BTreeSet::from([RequestKind::SuspensionOfUse]);
+    let e = refused(form, false);
+    assert_eq!(field_of(&e), "suspension.provision_stop");
+    // The JSON shape of the form.
+    let json = r#"{"reason":"提携先への提供をやめてほしい","claimed_ground":null,
+        "provision_stop":{"scope":"recipients","recipients":["株式会社ビー紹介"]}}"#;
+    let parsed: SuspensionRequest = serde_json::from_str(json).unwrap();
+    assert!(parsed.provision_stop_scope().covers("株式会社ビー紹介"));
+    let old: SuspensionRequest =
+        serde_json::from_str(r#"{"reason":"やめてほしい","claimed_ground":null}"#).unwrap();
+    assert_eq!(old.provision_stop, None);
+}

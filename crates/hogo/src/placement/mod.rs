@@ -14,6 +14,8 @@
 
 mod disposal;
 mod provision;
+mod referral;
+mod stop;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hogo_domain::placement::{ContactOutcome, InputConfirmation, SeekerItem, parse_stated_purpose};
@@ -31,6 +33,9 @@ use zeroize::Zeroizing;
 pub use disposal::PlacementDisposalReport;
 pub(crate) use provision::disclosure_items as provision_disclosure_items;
 pub use provision::{ProvideSeeker, ProvisionReceipt, ProvisionRecord};
+pub use referral::{REFERRAL_RESULTS, ReferralResultOutcome, referral_result_wording};
+pub use stop::ProvisionStopRecord;
+pub(crate) use stop::apply_provision_stop;
 
 use crate::Error;
 use crate::app::{Hogo, Ports, Session, entry, log};
@@ -182,6 +187,9 @@ pub struct SeekerRecord {
     pub ended_on: Option<NaiveDate>,
     /// The day the profile was disposed of (P11).
     pub profile_disposed_on: Option<NaiveDate>,
+    /// Granted stops of third-party provision (P7; APPI 35条3項・5項).
+    #[serde(default)]
+    pub provision_stops: Vec<ProvisionStopRecord>,
 }
 
 /// The 紹介状況 of one referral in the 求職管理簿.
@@ -822,6 +830,7 @@ impl<S: Store> Hogo<S> {
                 profile_holding: profile_holding.id,
                 ended_on: None,
                 profile_disposed_on: None,
+                provision_stops: Vec::new(),
             };
             SEEKERS.put(tx.docs, org, &id.to_string(), &seeker)?;
             let row = RegisterRow {
@@ -1048,26 +1057,20 @@ impl<S: Store> Hogo<S> {
             });
             SEEKERS.put(tx.docs, org, &subject.to_string(), &rec)?;
             if let Some((employer, result)) = &contact.referral_result {
-                let mut row: RegisterRow =
-                    REGISTER.get(&*tx.docs, org, &subject.to_string())?.ok_or_else(|| {
-                        Error::NotFound { what: format!("register row of {subject}") }
-                    })?;
-                let r = row
-                    .referrals
-                    .iter_mut()
-                    .rev()
-                    .find(|r| r.employer == employer.trim())
-                    .ok_or_else(|| {
-                        invalid(
-                            "referral_result",
-                            RuleId::P4,
-                            "この求人者への紹介の記録がありません",
-                            "no referral to this employer was recorded",
-                        )
-                    })?;
-                r.result = Some(result.trim().to_owned());
-                r.result_on = Some(contact.on);
-                REGISTER.put(tx.docs, org, &subject.to_string(), &row)?;
+                let out = referral::set_referral_result(
+                    ports, tx, subject, employer, result, contact.on,
+                )?;
+                entries.push(
+                    entry(ports, actor, Action::Use)
+                        .with_subject(subject)
+                        .with_document_kind(LedgerKind::new("placement_register_entry")?)
+                        .with_note(&format!(
+                            "紹介結果の記録（{} {}紹介: {}）",
+                            employer.trim(),
+                            out.referred_on,
+                            out.result
+                        ))?,
+                );
             }
             entries.push(
                 entry(ports, actor, Action::Use)

@@ -132,6 +132,8 @@ impl<S: Store> Hogo<S> {
             let consents = consents_of(tx, subject)?;
             let purposes = effective_purposes(&rec, &st);
             let now = ports.now();
+            // P7: a granted stop of provision takes effect at once.
+            super::stop::check_not_stopped(&rec, &consents, &input.basis, now)?;
             let a = decide(
                 &Context::new(actor, st.affairs)
                     .subject(&SubjectKind::JobSeeker)

@@ -264,9 +264,14 @@ proptest! {
 }
 
 /// P3, P5: a job seeker's data goes only to the employer the person consented to, and
-/// only placement staff handle it; a number clerk is refused (P5).
+/// only placement staff handle it; a number clerk is refused (P5). P1, P2: a bare job
+/// seeker cannot be added through `add_subject` — only `register_seeker` records the
+/// stated purposes, the entry confirmation and the collection source — and the refusal
+/// stores nothing.
 #[test]
 fn job_seeker_provision_needs_consent_to_that_employer() {
+    use hogo::placement::{CollectionSource, EntryCheck, NewSeeker, ProvideSeeker, SeekerDetails};
+    use hogo_domain::placement::{ProvisionRecordForm, SeekerItem};
     use hogo_domain::policy::ThirdPartyBasis;
     use hogo_domain::{ConsentMethod, ConsentScope, Purpose, Role};
     let (app, clock) = app(date(2025, 4, 1));
@@ -285,41 +290,76 @@ fn job_seeker_provision_needs_consent_to_that_employer() {
     let new_pw = SecretString::from("placement passphrase 2025");
     app.change_password(&first, &pw, &new_pw).unwrap();
     let staff = app.sign_in(init.organisation, "placement", &new_pw, None, "t").unwrap();
+    let profile = Profile {
+        name: "求職 太郎".into(),
+        furigana: "キュウショク".into(),
+        birth_date: None,
+        address: "横浜".into(),
+    };
+    let bare = app.add_subject(
+        &staff,
+        NewSubject {
+            kind: SubjectKind::JobSeeker,
+            reference: "J-1".into(),
+            same_person_as: None,
+            profile: profile.clone(),
+        },
+    );
+    let err = bare.unwrap_err();
+    assert!(err.to_string().contains("seeker register"), "{err}");
+    assert!(
+        matches!(&err, Error::Invalid { field, rule, .. } if field == "kind" && *rule == RuleId::P1),
+        "{err:?}"
+    );
+    assert!(app.seekers(&staff).unwrap().is_empty());
     let seeker = app
-        .add_subject(
+        .register_seeker(
             &staff,
-            NewSubject {
-                kind: SubjectKind::JobSeeker,
+            NewSeeker {
                 reference: "J-1".into(),
-                same_person_as: None,
-                profile: Profile {
-                    name: "求職 太郎".into(),
-                    furigana: "キュウショク".into(),
-                    birth_date: None,
-                    address: "横浜".into(),
-                },
+                received_on: date(2025, 4, 1),
+                place: "本社".into(),
+                valid_until: date(2025, 6, 30),
+                desired_occupations: vec!["事務".into()],
+                profile,
+                details: SeekerDetails::default(),
+                stated_purposes: vec!["interview".into(), "provision_to_employer".into()],
+                source: CollectionSource::Person,
+                check: EntryCheck::ShowBack { confirmed: true },
             },
         )
         .unwrap();
     let manager = app.sign_in(init.organisation, "manager", &pw, None, "t").unwrap();
     let err = app.subject(&manager, seeker).unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::P5), "{err:?}");
-    let to = |r: &str| ThirdPartyBasis::RecruitingEmployer { recipient: r.into() };
-    let err = app.provide_personal_data(&staff, seeker, to("株式会社アクメ")).unwrap_err();
+    let provide = |r: &str| {
+        app.provide_seeker_data(
+            &staff,
+            ProvideSeeker {
+                subject: seeker,
+                basis: ThirdPartyBasis::RecruitingEmployer { recipient: r.into() },
+                items: vec![SeekerItem::Name],
+                form: ProvisionRecordForm::Individual,
+            },
+            None,
+        )
+    };
+    let err = provide("株式会社アクメ").unwrap_err();
     assert!(matches!(&err, Error::Refused(r) if r.rule == RuleId::P3));
     app.record_consent(
         &staff,
         seeker,
-        ConsentScope::Recipient {
+        ConsentScope::ProvisionOfItems {
             recipient: "株式会社アクメ".into(),
             purpose: Purpose::ProvisionToEmployer,
+            items: vec![SeekerItem::Name],
         },
         ConsentMethod::Written,
         hogo_domain::Clock::now(clock.as_ref()),
     )
     .unwrap();
-    app.provide_personal_data(&staff, seeker, to("株式会社アクメ")).unwrap();
-    assert!(app.provide_personal_data(&staff, seeker, to("別の会社")).is_err());
+    provide("株式会社アクメ").unwrap();
+    assert!(provide("別の会社").is_err());
 }
 
 /// M5 ⑥, P10: a wrong password is refused with its typed error and recorded as a failed

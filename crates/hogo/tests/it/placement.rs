@@ -798,3 +798,208 @@ mod props {
         }
     }
 }
+
+fn partner_b() -> ThirdPartyBasis {
+    ThirdPartyBasis::PartnerAgency { recipient: "株式会社ビー紹介".into() }
+}
+
+fn consent_partner(a: &Agency, s: SubjectId, recipient: &str) {
+    a.app
+        .record_consent(
+            &a.staff,
+            s,
+            ConsentScope::ProvisionOfItems {
+                recipient: recipient.into(),
+                purpose: Purpose::ProvisionToPartnerAgency,
+                items: vec![SeekerItem::Name, SeekerItem::WorkHistory],
+            },
+            ConsentMethod::Written,
+            a.clock.now(),
+        )
+        .unwrap();
+}
+
+/// Files the seed's agent form (correction + stop of provision) with `stop` as its scope,
+/// verifies the agent and their authority, and grants the stop as requested.
+fn grant_stop(a: &Agency, s: SubjectId, stop: Option<hogo_requests::ProvisionStop>) {
+    use hogo_requests::testkit::seed_form_agent;
+    use hogo_requests::{
+        AuthorityEnclosure, Command, Decision, Measure, RequestKind, SuspensionDecision,
+        SuspensionGround,
+    };
+    let me = a.app.whoami(&a.staff).unwrap();
+    let mut form = seed_form_agent(a.clock.today());
+    form.suspension.as_mut().unwrap().provision_stop = stop;
+    let id = a.app.file_request(&a.staff, form, Some(s), a.clock.today()).unwrap();
+    for c in [
+        Command::VerifyIdentity {
+            by: me.clone(),
+            document: hogo_domain::verification::IdentityDocument::Passport,
+            unmasked: vec![],
+        },
+        Command::VerifyAuthority {
+            by: me.clone(),
+            documents: std::collections::BTreeSet::from([
+                AuthorityEnclosure::PowerOfAttorney { registered_seal: true },
+                AuthorityEnclosure::SealCertificate,
+            ]),
+        },
+        Command::Decide {
+            by: me,
+            kind: RequestKind::StopOfProvision,
+            decision: Decision::Suspension(SuspensionDecision::Granted {
+                ground: SuspensionGround::NoLongerNeeded,
+                measure: Measure::AsRequested,
+            }),
+        },
+    ] {
+        a.app.request_step(&a.staff, id, &c).unwrap();
+    }
+}
+
+/// Every ledger entry's canonical bytes, as (lossy) text.
+fn ledger_text(a: &Agency) -> String {
+    use base64::Engine as _;
+    let pw = SecretString::from(TEST_PASSWORD);
+    let manager = a.app.sign_in(a.org, "manager", &pw, None, "t").unwrap();
+    let export = a.app.export_ledger(&manager, 0, None).unwrap();
+    let mut out = String::new();
+    for line in export.lines().skip(1) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let bytes =
+            base64::engine::general_purpose::STANDARD.decode(v["bytes"].as_str().unwrap()).unwrap();
+        out.push_str(&String::from_utf8_lossy(&bytes));
+        out.push('\n');
+    }
+    out
+}
+
+/// P3, P7 (APPI 35条3項・5項; journey 2 step 3): a granted stop of provision to one
+/// partner agency takes effect at once — its consents are withdrawn in the decision's
+/// transaction with ledger entries, a later provision to it is refused naming P7 and
+/// leaves no record, while the employer the stop does not name is still provided to. A
+/// new consent after the stop allows provision again.
+#[test]
+fn a_granted_stop_of_provision_withdraws_the_partner_consent_at_once() {
+    let a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-040")).unwrap();
+    consent_partner(&a, s, "株式会社ビー紹介");
+    consent_items(&a, s, "株式会社エー", vec![SeekerItem::Name, SeekerItem::WorkHistory]);
+    provide(&a, s, partner_b(), ProvisionRecordForm::Individual).unwrap();
+    let before = a.app.provision_records(&a.staff, s).unwrap().len();
+    grant_stop(
+        &a,
+        s,
+        Some(hogo_requests::ProvisionStop::Recipients {
+            recipients: vec!["株式会社ビー紹介".into()],
+        }),
+    );
+    let err = provide(&a, s, partner_b(), ProvisionRecordForm::Individual).unwrap_err();
+    assert!(refused(&err, RuleId::P7), "{err:?}");
+    assert!(err.to_string().contains("第三者提供の停止") || format!("{err:?}").contains("停止"));
+    assert_eq!(a.app.provision_records(&a.staff, s).unwrap().len(), before);
+    // The employer the stop does not name is unaffected.
+    provide(&a, s, employer_a(), ProvisionRecordForm::Individual).unwrap();
+    let rec = a.app.seeker_record(&a.staff, s).unwrap();
+    assert_eq!(rec.provision_stops.len(), 1);
+    let ledger = ledger_text(&a);
+    assert!(
+        ledger.contains("第三者提供の停止の請求により同意を撤回（株式会社ビー紹介）"),
+        "{ledger}"
+    );
+    assert!(!ledger.contains("同意を撤回（株式会社エー）"));
+    // The person consents to the partner again, later: provision is allowed again.
+    a.clock.set(a.clock.now() + Duration::minutes(5));
+    consent_partner(&a, s, "株式会社ビー紹介");
+    provide(&a, s, partner_b(), ProvisionRecordForm::Individual).unwrap();
+}
+
+/// P3, P7: a stop that names no recipient stops every consent-based provision (the
+/// seed's form names none), but not a provision 法令に基づく (APPI 27条1項1号).
+#[test]
+fn an_unqualified_stop_of_provision_stops_every_consented_recipient() {
+    let a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-041")).unwrap();
+    consent_partner(&a, s, "株式会社ビー紹介");
+    consent_items(&a, s, "株式会社エー", vec![SeekerItem::Name, SeekerItem::WorkHistory]);
+    grant_stop(&a, s, None);
+    for basis in [partner_b(), employer_a()] {
+        let err = provide(&a, s, basis, ProvisionRecordForm::Individual).unwrap_err();
+        assert!(refused(&err, RuleId::P7), "{err:?}");
+    }
+    let law = ThirdPartyBasis::RequiredByLaw { law: "刑事訴訟法197条2項".into() };
+    provide(&a, s, law, ProvisionRecordForm::Individual).unwrap();
+    assert!(ledger_text(&a).contains("同意を撤回（株式会社エー）"));
+}
+
+/// P11, P4 (職業安定法32条の15; legal-facts §3): 完結 is the later of the registration's
+/// end and the last referral result. A result recorded after the end (and after the
+/// profile was disposed of) moves 完結, so the 求職管理簿 row is kept 2 years from the
+/// result, not from the end; the result is logged and a second result for the same
+/// referral, one for an employer never referred to, a future day or a blank result are
+/// refused with the register untouched.
+#[test]
+fn a_late_referral_result_moves_the_register_rows_disposal() {
+    let mut a = agency();
+    let s = a.app.register_seeker(&a.staff, new_seeker("J-060")).unwrap();
+    consent_items(&a, s, "株式会社エー", vec![SeekerItem::Name, SeekerItem::WorkHistory]);
+    provide(&a, s, employer_a(), ProvisionRecordForm::ContractDocument).unwrap();
+    a.travel(date(2025, 7, 1));
+    a.app.end_registration(&a.staff, s, date(2025, 6, 30)).unwrap();
+    a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert_eq!(
+        a.app.placement_register(&a.staff).unwrap()[0].completed_on,
+        Some(date(2025, 6, 30))
+    );
+    a.travel(date(2025, 8, 1));
+    let before = a.app.placement_register(&a.staff).unwrap();
+    for (employer, result, on) in [
+        ("株式会社ビー", "hired", date(2025, 7, 20)),
+        ("株式会社エー", " ", date(2025, 7, 20)),
+        ("株式会社エー", "hired", date(2025, 8, 2)),
+        ("株式会社エー", "hired", date(2025, 3, 1)),
+    ] {
+        let e = a.app.record_referral_result(&a.staff, s, employer, result, on).unwrap_err();
+        assert!(matches!(e, Error::Invalid { rule: RuleId::P4, .. }), "{e:?}");
+    }
+    assert_eq!(a.app.placement_register(&a.staff).unwrap(), before);
+    let out = a
+        .app
+        .record_referral_result(&a.staff, s, "株式会社エー", "hired", date(2025, 7, 20))
+        .unwrap();
+    assert_eq!(out.result, "採用");
+    assert_eq!(out.completed, (Some(date(2025, 6, 30)), Some(date(2025, 7, 20))));
+    let e = a
+        .app
+        .record_referral_result(&a.staff, s, "株式会社エー", "辞退", date(2025, 7, 21))
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
+    let book = a.app.placement_register(&a.staff).unwrap();
+    assert_eq!(book[0].completed_on, Some(date(2025, 7, 20)));
+    assert_eq!(book[0].referrals[0].result.as_deref(), Some("採用"));
+    assert!(ledger_text(&a).contains("紹介結果の記録（株式会社エー 2025-04-01紹介: 採用）"));
+    // Kept past 2027-06-30 (the end + 2 years) until 2027-07-20 (the result + 2 years).
+    a.travel(date(2027, 7, 1));
+    assert!(
+        a.app
+            .confirm_placement_disposal(&a.officer, false)
+            .unwrap()
+            .disposed
+            .iter()
+            .all(|(_, k)| k != "placement_register_entry")
+    );
+    assert_eq!(a.app.placement_register(&a.staff).unwrap().len(), 1);
+    a.travel(date(2027, 7, 20));
+    assert!(
+        a.app
+            .confirm_placement_disposal(&a.officer, false)
+            .unwrap()
+            .disposed
+            .iter()
+            .all(|(_, k)| k != "placement_register_entry")
+    );
+    a.travel(date(2027, 7, 21));
+    let rep = a.app.confirm_placement_disposal(&a.officer, false).unwrap();
+    assert!(rep.disposed.iter().any(|(_, k)| k == "placement_register_entry"), "{rep:?}");
+    assert!(a.app.placement_register(&a.staff).unwrap().is_empty());
+}
