@@ -14,6 +14,7 @@
 
 mod ledger;
 mod machine;
+mod postgres;
 mod report;
 mod sqlite;
 mod vault;
@@ -61,6 +62,10 @@ fn main() -> anyhow::Result<()> {
     tables.push(sqlite::collect_and_lookup(size));
     eprintln!("- ledger vs ct-merkle …");
     tables.push(ledger::append(size));
+    eprintln!("- hogo on PostgreSQL vs pgcrypto …");
+    if let Some(t) = postgres::versus_pgcrypto(size) {
+        tables.push(t);
+    }
     let md = report::render(&machine::describe(), size, &tables);
     println!("{md}");
     if let Some(path) = write {

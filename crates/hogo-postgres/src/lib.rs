@@ -56,6 +56,10 @@ mod vault;
 
 pub use db::PgError;
 
+/// A throwaway cluster for tests and benchmarks (`testkit` feature only).
+#[cfg(feature = "testkit")]
+pub mod cluster;
+
 /// Statement texts for the plan tests (`testkit` feature only).
 #[cfg(feature = "testkit")]
 #[doc(hidden)]

@@ -1,9 +1,7 @@
 //! `hogo demo --db postgres://…`: the CLI chooses the PostgreSQL store from the URL and
 //! runs the demo's journeys on a throwaway server (skipped without PostgreSQL).
 
-#[path = "../../../hogo-postgres/tests/it/cluster.rs"]
-#[allow(dead_code, unreachable_pub, clippy::expect_used, reason = "shared with hogo-postgres")]
-mod cluster;
+use hogo_postgres::cluster;
 
 use crate::common::Env;
 

@@ -10,7 +10,6 @@
 
 mod app_concurrency;
 mod buffer;
-mod cluster;
 mod concurrency;
 mod conformance;
 mod journeys;
@@ -25,6 +24,7 @@ use std::sync::Arc;
 use hogo::{Error, Store, Tx};
 use hogo_domain::OrganisationId;
 use hogo_postgres::PostgresStore;
+pub(crate) use hogo_postgres::cluster;
 
 /// The handle that keeps the shared cluster running while a test uses it.
 pub(crate) type Server = Arc<cluster::Cluster>;

@@ -1,5 +1,5 @@
 //! hogo on PostgreSQL side by side with what HR systems commonly do with `pgcrypto`, in
-//! one run on one throwaway cluster (a report, not a gate):
+//! one run on one throwaway cluster (`hogo_postgres::cluster`; skipped without a server):
 //!
 //! - (a) `pgp_sym_encrypt` per number (server side, batches of 1000 per statement), and
 //!   lookup by decrypt-scan (`WHERE pgp_sym_decrypt(num, key) = $1`);
@@ -10,23 +10,9 @@
 //!   encryption, blind index, holdings, one ledger entry per number, all durable), and
 //!   `find_subject_by_number` p50.
 //!
-//! `HOGO_BENCH_PG_N` sets N (default 10 000). Needs PostgreSQL with `pgcrypto`
-//! (Debian: `postgresql`, which pulls in `postgresql-contrib`'s extensions).
-//!
-//! Run: `CARGO_TARGET_DIR=/work/target-pg cargo bench -p hogo-postgres --bench pgcrypto`.
-
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::cast_precision_loss,
-    reason = "a benchmark report"
-)]
-
-#[path = "../tests/it/cluster.rs"]
-#[allow(dead_code, unreachable_pub, reason = "shared with the tests")]
-mod cluster;
+//! `HOGO_BENCH_PG_SCANS=1` adds diagnostics on stderr: statements per number and per
+//! lookup (`pg_stat_statements`), document plans, scans per table. Needs PostgreSQL with
+//! `pgcrypto` (Debian: `postgresql`).
 
 use std::time::{Duration, Instant};
 
@@ -37,7 +23,10 @@ use hogo_domain::testkit::synthetic_number;
 use hogo_domain::verification::{IdentityCheck, NumberCheck};
 use hogo_domain::{Affair, SubjectId, SubjectKind, Verification};
 use hogo_postgres::PostgresStore;
+use hogo_postgres::cluster;
 use secrecy::SecretString;
+
+use crate::report::{Pair, Table};
 
 const BATCH: usize = 1000;
 
@@ -65,13 +54,13 @@ fn statements(url: &str, what: &str, per: usize) {
         .unwrap();
     let per = per as f64;
     let calls: i64 = rows.iter().map(|r| r.get::<_, i64>(0)).sum();
-    println!("{what} statements: {calls} calls = {:.1} per unit", calls as f64 / per);
+    eprintln!("{what} statements: {calls} calls = {:.1} per unit", calls as f64 / per);
     for r in rows.iter().take(30) {
         let (calls, n_rows, ms, blocks, q): (i64, i64, f64, i64, String) =
             (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
         let q: String = q.split_whitespace().collect::<Vec<_>>().join(" ");
         let q: String = q.chars().take(120).collect();
-        println!(
+        eprintln!(
             "  {:>7.2} calls {:>9.1} rows {:>8.0} ms {:>9.0} blocks/unit  {q}",
             calls as f64 / per,
             n_rows as f64 / per,
@@ -102,7 +91,7 @@ fn explain_documents(url: &str, org: hogo_domain::OrganisationId, subject: Subje
         ),
     ] {
         for r in c.query(sql, &params).unwrap() {
-            println!("  plan: {}", r.get::<_, String>(0));
+            eprintln!("  plan: {}", r.get::<_, String>(0));
         }
     }
     for r in c
@@ -114,13 +103,12 @@ fn explain_documents(url: &str, org: hogo_domain::OrganisationId, subject: Subje
         .unwrap()
     {
         let (i, s, rd, f): (String, i64, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
-        println!("  index {i}: {s} scans, {rd} entries read, {f} rows fetched");
+        eprintln!("  index {i}: {s} scans, {rd} entries read, {f} rows fetched");
     }
 }
 
-fn main() {
-    let n: usize =
-        std::env::var("HOGO_BENCH_PG_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+/// The pairs at `n` numbers, or `None` without a PostgreSQL server.
+pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     let diagnostics = std::env::var_os("HOGO_BENCH_PG_SCANS").is_some();
     let server = if diagnostics {
         cluster::Cluster::start_with("-c shared_preload_libraries=pg_stat_statements")
@@ -128,8 +116,8 @@ fn main() {
         cluster::Cluster::start()
     };
     let Some(server) = server else {
-        println!("skipped: PostgreSQL not installed");
-        return;
+        eprintln!("  skipped: PostgreSQL not installed (pg_config not found)");
+        return None;
     };
     // Distinct synthetic numbers (seeds can collide; skip duplicates).
     let mut seen = std::collections::BTreeSet::new();
@@ -322,36 +310,54 @@ fn main() {
             .unwrap()
         {
             let (t, s, tup, i): (String, i64, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
-            println!("scans {t}: seq {s} (rows read {tup}), rows fetched by index {i}");
+            eprintln!("scans {t}: seq {s} (rows read {tup}), rows fetched by index {i}");
         }
     }
 
-    println!("hogo on PostgreSQL vs pgcrypto, N = {n}, one throwaway cluster (fsync on)");
-    println!("| method | import | import rate | lookup by number |");
-    println!("|---|---|---|---|");
-    println!(
-        "| (a) pgp_sym_encrypt, lookup by decrypt-scan (median of 3) | {pgp_import:.2?} | {:.0}/s | {pgp_lookup:.2?} |",
-        rate(n, pgp_import)
-    );
-    println!(
-        "| (b) encrypt(…,'aes'), deterministic, indexed equality (median of 5) | {aes_import:.2?} | {:.0}/s | {aes_lookup:.2?} |",
-        rate(n, aes_import)
-    );
-    println!(
-        "| hogo collect_numbers (batches of {BATCH}) + find_subject_by_number p50 of 200 | {collect:.2?} | {:.0}/s | {p50:.2?} |",
-        rate(n, collect)
-    );
-    println!(
-        "| (hogo add_subject, one transaction each, not part of the import above) | {register:.2?} | {:.0}/s | – |",
-        rate(n, register)
-    );
-    println!(
-        "| (diagnostic, not durable: hogo lookup p50 with synchronous_commit = off) | – | – | {async_p50:.2?} |"
-    );
-    println!();
-    println!(
-        "ratios: hogo import / (a) import = {:.2}×; (a) lookup / hogo lookup = {:.0}×",
-        rate(n, collect) / rate(n, pgp_import),
-        pgp_lookup.as_secs_f64() / p50.as_secs_f64()
-    );
+    Some(Table {
+        title: "hogo on PostgreSQL vs pgcrypto (one throwaway cluster, fsync on)",
+        note: format!(
+            "(a) `pgp_sym_encrypt` per number, inserted server side {BATCH} per statement, looked up \
+             by decrypt-scan (median of 3) — what HR systems commonly do. (b) `encrypt(…, 'aes')`: \
+             unauthenticated and deterministic (equal numbers give equal ciphertexts — it leaks who \
+             shares a number — and no tamper detection), for context only. hogo: `collect_numbers` \
+             in batches of {BATCH} (本人確認, uniqueness, per-subject AES-256-GCM, blind index, \
+             holdings, one ledger entry per number, durable) and `find_subject_by_number` p50 of \
+             200, each lookup durably logging its access. `add_subject` took {:.2?} ({:.0}/s, one \
+             transaction each) and is not in the import. Not durable, diagnostic only: hogo's \
+             lookup p50 with `synchronous_commit = off` was {async_p50:.2?}.",
+            register,
+            rate(n, register)
+        ),
+        pairs: vec![
+            Pair {
+                hogo: format!("collect_numbers, batches of {BATCH}"),
+                hogo_time: collect,
+                baseline: "(a) pgp_sym_encrypt import".into(),
+                baseline_time: pgp_import,
+                ops: n,
+            },
+            Pair {
+                hogo: "find_subject_by_number, p50".into(),
+                hogo_time: p50,
+                baseline: "(a) pgp_sym_decrypt scan".into(),
+                baseline_time: pgp_lookup,
+                ops: 1,
+            },
+            Pair {
+                hogo: format!("collect_numbers, batches of {BATCH}"),
+                hogo_time: collect,
+                baseline: "(b) encrypt(…,'aes') import".into(),
+                baseline_time: aes_import,
+                ops: n,
+            },
+            Pair {
+                hogo: "find_subject_by_number, p50".into(),
+                hogo_time: p50,
+                baseline: "(b) indexed equality on the ciphertext".into(),
+                baseline_time: aes_lookup,
+                ops: 1,
+            },
+        ],
+    })
 }

@@ -1,4 +1,5 @@
-//! A throwaway PostgreSQL cluster for tests and benchmarks: `initdb` in a temporary
+//! A throwaway PostgreSQL cluster for tests and benchmarks (`testkit` feature; used by
+//! this crate's tests, the CLI's PostgreSQL test and `hogo-bench`): `initdb` in a temporary
 //! directory, `pg_ctl start` on a free port listening on 127.0.0.1 only (its unix socket in
 //! the same directory), one fresh pair of databases (data, keys) per test, and
 //! `pg_ctl stop` when the last user drops its handle (a Drop guard: also on panic).
@@ -15,7 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 /// A running throwaway cluster. Stopped when dropped.
-pub(crate) struct Cluster {
+pub struct Cluster {
     bindir: PathBuf,
     dir: tempfile::TempDir,
     port: u16,
@@ -42,7 +43,7 @@ static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 
 /// The shared cluster (started on first use, stopped when the last handle is dropped), or
 /// `None` when PostgreSQL is not installed.
-pub(crate) fn server() -> Option<Arc<Cluster>> {
+pub fn server() -> Option<Arc<Cluster>> {
     let mut shared = SHARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(c) = shared.upgrade() {
         return Some(c);
@@ -55,13 +56,13 @@ pub(crate) fn server() -> Option<Arc<Cluster>> {
 impl Cluster {
     /// Starts a new cluster, or `None` when `pg_config` is not on `PATH`. Panics when the
     /// server is installed but does not start (that is a failure, not a skip).
-    pub(crate) fn start() -> Option<Self> {
+    pub fn start() -> Option<Self> {
         Self::start_with("")
     }
 
     /// [`Cluster::start`] with extra `postgres` server options (e.g. `-c
     /// shared_preload_libraries=pg_stat_statements` for the benchmark's diagnostics).
-    pub(crate) fn start_with(extra_options: &str) -> Option<Self> {
+    pub fn start_with(extra_options: &str) -> Option<Self> {
         let bindir = PathBuf::from(output(Command::new("pg_config").arg("--bindir"))?);
         let as_postgres = is_root();
         let dir = tempfile::Builder::new().prefix("hogo-pg-").tempdir().expect("temp dir");
@@ -148,12 +149,12 @@ impl Cluster {
     }
 
     /// A connection URL for database `db`.
-    pub(crate) fn url(&self, db: &str) -> String {
+    pub fn url(&self, db: &str) -> String {
         format!("postgres://hogo@127.0.0.1:{}/{db}", self.port)
     }
 
     /// Creates a fresh, uniquely named database and returns its URL.
-    pub(crate) fn create_database(&self, stem: &str) -> String {
+    pub fn create_database(&self, stem: &str) -> String {
         let n = NEXT_DB.fetch_add(1, Ordering::SeqCst);
         let name = format!("{stem}_{}_{n}", std::process::id());
         let mut client =
@@ -163,7 +164,7 @@ impl Cluster {
     }
 
     /// A fresh pair of databases: `(data URL, key URL)`.
-    pub(crate) fn database_pair(&self) -> (String, String) {
+    pub fn database_pair(&self) -> (String, String) {
         (self.create_database("hogo_data"), self.create_database("hogo_keys"))
     }
 }
