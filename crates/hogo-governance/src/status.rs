@@ -70,6 +70,10 @@ pub struct StatusInputs<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusKind {
+    /// A 開示等の請求 to answer (added by the application layer, P7).
+    Request,
+    /// Records due for disposal (added by the application layer, M11).
+    Disposal,
     /// An incident's 速報 (target window).
     IncidentPreliminary,
     /// An incident's 確報.

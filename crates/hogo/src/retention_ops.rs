@@ -707,25 +707,8 @@ fn dispose(
         let rule = state.schedule.rule(h.kind);
         let basis = rule.citation.to_string();
         HOLDINGS.delete(tx.docs, org, &holding_key(h.subject, h.holding))?;
-        let e = entry(ports, actor, Action::Disposal)
-            .with_subject(h.subject)
-            .with_object(ObjectRef::Holding(h.holding))
-            .with_document_kind(hogo_ledger::DocumentKind::new(h.kind.id())?)
-            .with_legal_basis(&basis)?
-            .with_note(&format!(
-                "保存期間満了（{}から廃棄可）",
-                h.destroy_from.map(|d| d.to_string()).unwrap_or_default()
-            ))?;
-        per_subject.entry(h.subject).or_default().push((
-            DisposedItem {
-                what: h.kind.id().to_owned(),
-                label_ja: h.kind.label_ja().to_owned(),
-                legal_basis: basis,
-                destroy_from: h.destroy_from,
-                entry: 0,
-            },
-            entries.len(),
-        ));
+        let (e, item) = holding_disposal(ports, actor, h, basis, "保存期間満了")?;
+        per_subject.entry(h.subject).or_default().push((item, entries.len()));
         entries.push(e);
     }
     let due_subjects: BTreeSet<SubjectId> = numbers.iter().map(|n| n.subject).collect();
@@ -900,4 +883,32 @@ pub(crate) fn certify(
         ids.push(id);
     }
     Ok(ids)
+}
+
+/// The 削除・廃棄 ledger entry of one disposed holding and its line on the deletion
+/// certificate (M5 ④, M11, P11); `why` opens the note (e.g. 保存期間満了).
+pub(crate) fn holding_disposal(
+    ports: &Ports<'_>,
+    actor: &hogo_domain::Actor,
+    h: &hogo_retention::HoldingPlan,
+    basis: String,
+    why: &str,
+) -> Result<(hogo_ledger::NewEntry, DisposedItem), Error> {
+    let e = entry(ports, actor, Action::Disposal)
+        .with_subject(h.subject)
+        .with_object(ObjectRef::Holding(h.holding))
+        .with_document_kind(hogo_ledger::DocumentKind::new(h.kind.id())?)
+        .with_legal_basis(&basis)?
+        .with_note(&format!(
+            "{why}（{}から廃棄可）",
+            h.destroy_from.map(|d| d.to_string()).unwrap_or_default()
+        ))?;
+    let item = DisposedItem {
+        what: h.kind.id().to_owned(),
+        label_ja: h.kind.label_ja().to_owned(),
+        legal_basis: basis,
+        destroy_from: h.destroy_from,
+        entry: 0,
+    };
+    Ok((e, item))
 }

@@ -187,8 +187,8 @@ fn status_lists_overdue_items_bilingual_and_json() {
     assert!(en.contains("OVERDUE") && en.contains("self-inspection"), "{en}");
     let j = json(&run(&env, ["--json", "status"]).success());
     let items = j["items"].as_array().unwrap();
-    assert!(items.iter().any(|i| i["source"] == "review"));
-    assert!(items.iter().any(|i| i["source"] == "training" && i["overdue"] == true));
+    assert!(items.iter().any(|i| i["kind"] == "review"));
+    assert!(items.iter().any(|i| i["kind"] == "training" && i["overdue"] == true));
 }
 
 fn record_incident(env: &Env, extra: &[&str]) -> serde_json::Value {

@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use hogo_domain::RuleId;
-use hogo_governance::status::{StatusInputs, StatusKind, status};
+use hogo_governance::status::{StatusInputs, status};
 use hogo_ledger::Action;
 use hogo_requests::request::Status as RequestStatus;
 use serde::{Deserialize, Serialize};
@@ -21,48 +21,7 @@ use crate::requests_ops::StoredRequest;
 use crate::retention_ops::RetentionState;
 use crate::store::Store;
 
-/// Where a status line comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusSource {
-    /// A 開示等の請求 to answer.
-    Request,
-    /// Records due for disposal.
-    Disposal,
-    /// An incident's 速報.
-    IncidentPreliminary,
-    /// An incident's 確報.
-    IncidentFinal,
-    /// A contractor's September hearing.
-    ContractorHearing,
-    /// A contractor's deletion proof.
-    ContractorDeletionProof,
-    /// Training, the course, an undertaking.
-    Training,
-    /// A complaint.
-    Complaint,
-    /// The self-inspection.
-    Review,
-}
-
-/// One line of the status list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusLine {
-    /// Where it comes from.
-    pub source: StatusSource,
-    /// The rule.
-    pub rule: RuleId,
-    /// The record concerned (id), if one.
-    pub about: Option<String>,
-    /// Due date (`None`: due at once).
-    pub due: Option<NaiveDate>,
-    /// Overdue today.
-    pub overdue: bool,
-    /// Japanese.
-    pub message_ja: String,
-    /// English.
-    pub message_en: String,
-}
+pub use hogo_governance::status::{StatusItem as StatusLine, StatusKind as StatusSource};
 
 /// The status list of a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,18 +30,6 @@ pub struct StatusReport {
     pub today: NaiveDate,
     /// The lines: overdue first, then by due date.
     pub items: Vec<StatusLine>,
-}
-
-fn source(k: StatusKind) -> StatusSource {
-    match k {
-        StatusKind::IncidentPreliminary => StatusSource::IncidentPreliminary,
-        StatusKind::IncidentFinal => StatusSource::IncidentFinal,
-        StatusKind::ContractorHearing => StatusSource::ContractorHearing,
-        StatusKind::ContractorDeletionProof => StatusSource::ContractorDeletionProof,
-        StatusKind::Training => StatusSource::Training,
-        StatusKind::Complaint => StatusSource::Complaint,
-        StatusKind::Review => StatusSource::Review,
-    }
 }
 
 impl<S: Store> Hogo<S> {
@@ -102,7 +49,7 @@ impl<S: Store> Hogo<S> {
                 }
                 if r.due_on <= horizon {
                     items.push(StatusLine {
-                        source: StatusSource::Request,
+                        kind: StatusSource::Request,
                         rule: RuleId::P7,
                         about: Some(r.id.to_string()),
                         due: Some(r.due_on),
@@ -123,7 +70,7 @@ impl<S: Store> Hogo<S> {
             if due_now > 0 {
                 let earliest = plan.due().filter_map(|h| h.destroy_from).min().unwrap_or(today);
                 items.push(StatusLine {
-                    source: StatusSource::Disposal,
+                    kind: StatusSource::Disposal,
                     rule: RuleId::M11,
                     about: None,
                     due: Some(earliest),
@@ -135,7 +82,7 @@ impl<S: Store> Hogo<S> {
                 && next.date <= horizon
             {
                 items.push(StatusLine {
-                    source: StatusSource::Disposal,
+                    kind: StatusSource::Disposal,
                     rule: RuleId::M11,
                     about: None,
                     due: Some(next.date),
@@ -164,15 +111,7 @@ impl<S: Store> Hogo<S> {
                 &pol,
             )
             .map_err(|e| gov_error(e, RuleId::M4))?;
-            items.extend(gov.into_iter().map(|g| StatusLine {
-                source: source(g.kind),
-                rule: g.rule,
-                about: g.about,
-                due: g.due,
-                overdue: g.overdue,
-                message_ja: g.message_ja,
-                message_en: g.message_en,
-            }));
+            items.extend(gov);
             items.sort_by_key(|i| (!i.overdue, i.due.is_some(), i.due));
             Ok(StatusReport { today, items })
         })

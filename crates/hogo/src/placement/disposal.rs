@@ -191,25 +191,14 @@ fn dispose(
                 shredded.push(r);
             }
         }
-        let e = entry(ports, actor, Action::Disposal)
-            .with_subject(h.subject)
-            .with_object(ObjectRef::Holding(h.holding))
-            .with_document_kind(hogo_ledger::DocumentKind::new(h.kind.id())?)
-            .with_legal_basis(&basis)?
-            .with_note(&format!(
-                "保存期間満了・個人情報取扱責任者の確認による廃棄（{}から廃棄可）",
-                h.destroy_from.map(|d| d.to_string()).unwrap_or_default()
-            ))?;
-        per_subject.entry(h.subject).or_default().push((
-            DisposedItem {
-                what: h.kind.id().to_owned(),
-                label_ja: h.kind.label_ja().to_owned(),
-                legal_basis: basis,
-                destroy_from: h.destroy_from,
-                entry: 0,
-            },
-            entries.len(),
-        ));
+        let (e, item) = crate::retention_ops::holding_disposal(
+            ports,
+            actor,
+            h,
+            basis,
+            "保存期間満了・個人情報取扱責任者の確認による廃棄",
+        )?;
+        per_subject.entry(h.subject).or_default().push((item, entries.len()));
         entries.push(e);
         for r in shredded {
             entries.push(

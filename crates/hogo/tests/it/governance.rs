@@ -448,7 +448,7 @@ fn overdue_hearing_training_and_complaint_show_in_status() {
     w.app.record_complaint(&w.manager, date(2025, 6, 2), "対応が遅い", w.manager_id).unwrap();
     w.go_to(date(2025, 10, 1));
     let st = w.app.status(&w.manager).unwrap();
-    let find = |src| st.items.iter().find(|i| i.source == src).cloned();
+    let find = |src| st.items.iter().find(|i| i.kind == src).cloned();
     let h = find(StatusSource::ContractorHearing).unwrap();
     assert!(h.overdue && h.due == Some(date(2025, 9, 30)) && h.about == Some(c.to_string()));
     let t = find(StatusSource::Training).unwrap();
@@ -476,10 +476,10 @@ fn overdue_hearing_training_and_complaint_show_in_status() {
         .unwrap();
     w.app.record_undertaking(&w.manager, w.manager_id, date(2025, 10, 1)).unwrap();
     let st = w.app.status(&w.manager).unwrap();
-    assert!(!st.items.iter().any(|i| i.source == StatusSource::ContractorHearing));
+    assert!(!st.items.iter().any(|i| i.kind == StatusSource::ContractorHearing));
     assert!(
         !st.items.iter().any(
-            |i| i.source == StatusSource::Training && i.about == Some(w.manager_id.to_string())
+            |i| i.kind == StatusSource::Training && i.about == Some(w.manager_id.to_string())
         )
     );
 }
@@ -490,16 +490,16 @@ fn incident_report_deadlines_show_in_status() {
     let mut w = W::new(date(2025, 12, 2));
     w.app.record_incident(&w.manager, incident(date(2025, 12, 1), 101)).unwrap();
     let st = w.app.status(&w.manager).unwrap();
-    assert!(st.items.iter().any(|i| i.source == StatusSource::IncidentPreliminary));
+    assert!(st.items.iter().any(|i| i.kind == StatusSource::IncidentPreliminary));
     // The 確報 is more than 14 days away: not yet listed; on 12-25 it is due soon.
-    assert!(!st.items.iter().any(|i| i.source == StatusSource::IncidentFinal));
+    assert!(!st.items.iter().any(|i| i.kind == StatusSource::IncidentFinal));
     w.go_to(date(2025, 12, 25));
     let st = w.app.status(&w.manager).unwrap();
-    let f = st.items.iter().find(|i| i.source == StatusSource::IncidentFinal).unwrap();
+    let f = st.items.iter().find(|i| i.kind == StatusSource::IncidentFinal).unwrap();
     assert_eq!(f.due, Some(date(2026, 1, 5)));
     assert!(!f.overdue);
     // The 速報 window has passed: overdue.
-    assert!(st.items.iter().any(|i| i.source == StatusSource::IncidentPreliminary && i.overdue));
+    assert!(st.items.iter().any(|i| i.kind == StatusSource::IncidentPreliminary && i.overdue));
 }
 
 /// M11, M5 ④⑤: a contractor's paper disposal is recorded with its certificate (two
@@ -774,7 +774,7 @@ fn filings_clear_the_status_items() {
             .unwrap()
             .items
             .iter()
-            .any(|i| i.source == StatusSource::IncidentPreliminary)
+            .any(|i| i.kind == StatusSource::IncidentPreliminary)
     );
     for stage in [ReportStage::Preliminary, ReportStage::Final] {
         w.app
@@ -787,7 +787,7 @@ fn filings_clear_the_status_items() {
     }
     let st = w.app.status(&w.manager).unwrap();
     assert!(!st.items.iter().any(|i| matches!(
-        i.source,
+        i.kind,
         StatusSource::IncidentPreliminary | StatusSource::IncidentFinal
     )));
 }

@@ -266,7 +266,7 @@ fn journey_6_office_serving_several_clients() {
     }
     for (i, c) in clients.iter().enumerate() {
         let st = app.status(&c.manager).unwrap();
-        let hearing = st.items.iter().find(|x| x.source == StatusSource::ContractorHearing);
+        let hearing = st.items.iter().find(|x| x.kind == StatusSource::ContractorHearing);
         match i {
             2 => {
                 let h = hearing.expect("client 3's missed hearing is listed");
