@@ -17,11 +17,11 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use hogo::numbers::{CollectNumber, NewSubject, Profile};
-use hogo::testkit_app::{TEST_PASSWORD, app_with, employer, init_input};
-use hogo_domain::testkit::synthetic_number;
-use hogo_domain::verification::{IdentityCheck, NumberCheck};
-use hogo_domain::{Affair, SubjectId, SubjectKind, Verification};
+use hogo::numbers::CollectNumber;
+use hogo::testkit_app::{
+    TEST_PASSWORD, add_employees, app_with, collect_by_card, distinct_numbers, employer, init_input,
+};
+use hogo_domain::{Affair, SubjectId};
 use hogo_postgres::PostgresStore;
 use hogo_postgres::cluster;
 use secrecy::SecretString;
@@ -119,17 +119,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         eprintln!("  skipped: PostgreSQL not installed (pg_config not found)");
         return None;
     };
-    // Distinct synthetic numbers (seeds can collide; skip duplicates).
-    let mut seen = std::collections::BTreeSet::new();
-    let mut numbers = Vec::with_capacity(n);
-    let mut seed = 0u64;
-    while numbers.len() < n {
-        let m = synthetic_number(seed);
-        seed += 1;
-        if seen.insert(m.expose().to_owned()) {
-            numbers.push(m);
-        }
-    }
+    let numbers = distinct_numbers(n);
     let plain: Vec<String> = numbers.iter().map(|m| m.expose().to_owned()).collect();
     let probes: Vec<usize> = (0..5).map(|i| (i * 7919 + n / 2) % n).collect();
 
@@ -213,41 +203,12 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     let pw = SecretString::from(TEST_PASSWORD);
     let session = app.sign_in(init.organisation, "manager", &pw, None, "bench").unwrap();
     let t = Instant::now();
-    let subjects: Vec<SubjectId> = (0..n)
-        .map(|i| {
-            app.add_subject(
-                &session,
-                NewSubject {
-                    kind: SubjectKind::Employee,
-                    reference: format!("B-{i}"),
-                    same_person_as: None,
-                    profile: Profile {
-                        name: "ベンチ".into(),
-                        furigana: "ベンチ".into(),
-                        birth_date: None,
-                        address: "-".into(),
-                    },
-                },
-            )
-            .unwrap()
-        })
-        .collect();
+    let subjects = add_employees(&app, &session, "B", n).unwrap();
     let register = t.elapsed();
     let rows: Vec<CollectNumber> = subjects
         .iter()
         .zip(&numbers)
-        .map(|(s, m)| CollectNumber {
-            subject: *s,
-            affair: Affair::WithholdingSlip,
-            verification: Verification::InPerson {
-                verified_by: init.manager,
-                number: NumberCheck::IndividualNumberCard,
-                identity: IdentityCheck::CoveredByCard,
-            },
-            purpose_notified: true,
-            identity_copy_kept: false,
-            number: m.clone(),
-        })
+        .map(|(s, m)| collect_by_card(*s, Affair::WithholdingSlip, init.manager, m.clone()))
         .collect();
     if diagnostics {
         let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();

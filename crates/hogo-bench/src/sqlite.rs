@@ -6,32 +6,17 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use hogo::numbers::{CollectNumber, NewSubject, OutputKind, Profile};
-use hogo::testkit_app::{TEST_PASSWORD, app_with, employer, init_input};
-use hogo_domain::testkit::synthetic_number;
-use hogo_domain::verification::{IdentityCheck, NumberCheck};
-use hogo_domain::{Affair, MyNumber, SubjectId, SubjectKind, Verification};
+use hogo::numbers::{CollectNumber, OutputKind};
+use hogo::testkit_app::{
+    TEST_PASSWORD, add_employees, app_with, collect_by_card, distinct_numbers, employer, init_input,
+};
+use hogo_domain::{Affair, MyNumber};
 use hogo_sqlite::SqliteStore;
 use secrecy::SecretString;
 
 use crate::report::{Pair, Table, p50};
 
 const BATCH: usize = 1000;
-
-/// `n` distinct synthetic numbers (seeds can collide; duplicates are skipped).
-fn distinct_numbers(n: usize) -> Vec<MyNumber> {
-    let mut seen = std::collections::HashSet::with_capacity(n);
-    let mut out = Vec::with_capacity(n);
-    let mut seed = 0u64;
-    while out.len() < n {
-        let m = synthetic_number(seed);
-        seed += 1;
-        if seen.insert(*m.expose_bytes()) {
-            out.push(m);
-        }
-    }
-    out
-}
 
 /// Bare SQLite, same durability (WAL, synchronous=FULL): plaintext rows in batches.
 fn bare_insert(dir: &std::path::Path, numbers: &[MyNumber]) -> (Duration, rusqlite::Connection) {
@@ -67,42 +52,12 @@ pub(crate) fn collect_and_lookup(n: usize) -> Table {
     let session = app
         .sign_in(init.organisation, "manager", &SecretString::from(TEST_PASSWORD), None, "bench")
         .unwrap();
-    let subjects: Vec<SubjectId> = (0..n)
-        .map(|i| {
-            let profile = Profile {
-                name: "ベンチ".into(),
-                furigana: "ベンチ".into(),
-                birth_date: None,
-                address: "-".into(),
-            };
-            app.add_subject(
-                &session,
-                NewSubject {
-                    kind: SubjectKind::Employee,
-                    reference: format!("B-{i}"),
-                    same_person_as: None,
-                    profile,
-                },
-            )
-            .unwrap()
-        })
-        .collect();
+    let subjects = add_employees(&app, &session, "B", n).unwrap();
     let numbers = distinct_numbers(n);
     let rows: Vec<CollectNumber> = subjects
         .iter()
         .zip(&numbers)
-        .map(|(s, m)| CollectNumber {
-            subject: *s,
-            affair: Affair::WithholdingSlip,
-            verification: Verification::InPerson {
-                verified_by: init.manager,
-                number: NumberCheck::IndividualNumberCard,
-                identity: IdentityCheck::CoveredByCard,
-            },
-            purpose_notified: true,
-            identity_copy_kept: false,
-            number: m.clone(),
-        })
+        .map(|(s, m)| collect_by_card(*s, Affair::WithholdingSlip, init.manager, m.clone()))
         .collect();
     let t = Instant::now();
     for chunk in rows.chunks(BATCH) {

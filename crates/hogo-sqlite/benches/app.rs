@@ -11,12 +11,12 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use hogo::numbers::{CollectNumber, NewSubject, OutputKind, Profile};
+use hogo::numbers::{CollectNumber, OutputKind};
 use hogo::subjects::SubjectEventKind;
-use hogo::testkit_app::{TEST_PASSWORD, app_with, employer, init_input};
-use hogo_domain::testkit::synthetic_number;
-use hogo_domain::verification::{IdentityCheck, NumberCheck};
-use hogo_domain::{Affair, SubjectId, SubjectKind, Verification};
+use hogo::testkit_app::{
+    TEST_PASSWORD, add_employees, app_with, collect_by_card, distinct_numbers, employer, init_input,
+};
+use hogo_domain::Affair;
 use hogo_sqlite::SqliteStore;
 use secrecy::SecretString;
 
@@ -32,52 +32,13 @@ fn main() {
     let pw = SecretString::from(TEST_PASSWORD);
     let session = app.sign_in(init.organisation, "manager", &pw, None, "bench").unwrap();
     let t = Instant::now();
-    let subjects: Vec<SubjectId> = (0..n)
-        .map(|i| {
-            app.add_subject(
-                &session,
-                NewSubject {
-                    kind: SubjectKind::Employee,
-                    reference: format!("B-{i}"),
-                    same_person_as: None,
-                    profile: Profile {
-                        name: "ベンチ".into(),
-                        furigana: "ベンチ".into(),
-                        birth_date: None,
-                        address: "-".into(),
-                    },
-                },
-            )
-            .unwrap()
-        })
-        .collect();
+    let subjects = add_employees(&app, &session, "B", n).unwrap();
     let register = t.elapsed();
-    // Distinct synthetic numbers (seeds can collide; skip duplicates).
-    let mut seen = std::collections::BTreeSet::new();
-    let mut numbers = Vec::with_capacity(n);
-    let mut seed = 0u64;
-    while numbers.len() < n {
-        let m = synthetic_number(seed);
-        seed += 1;
-        if seen.insert(m.expose().to_owned()) {
-            numbers.push(m);
-        }
-    }
+    let numbers = distinct_numbers(n);
     let rows: Vec<CollectNumber> = subjects
         .iter()
         .zip(&numbers)
-        .map(|(s, m)| CollectNumber {
-            subject: *s,
-            affair: Affair::WithholdingSlip,
-            verification: Verification::InPerson {
-                verified_by: init.manager,
-                number: NumberCheck::IndividualNumberCard,
-                identity: IdentityCheck::CoveredByCard,
-            },
-            purpose_notified: true,
-            identity_copy_kept: false,
-            number: m.clone(),
-        })
+        .map(|(s, m)| collect_by_card(*s, Affair::WithholdingSlip, init.manager, m.clone()))
         .collect();
     let t = Instant::now();
     for chunk in rows.chunks(1000) {

@@ -5,11 +5,17 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use hogo_auth::AuthConfig;
+use hogo_domain::testkit::synthetic_number;
 use hogo_domain::testkit::{FixedClock, SeededEntropy, SequentialIds};
-use hogo_domain::{Affair, AffairSet, Purpose};
+use hogo_domain::verification::{IdentityCheck, NumberCheck};
+use hogo_domain::{
+    Affair, AffairSet, MyNumber, Purpose, StaffId, SubjectId, SubjectKind, Verification,
+};
 use secrecy::SecretString;
 
-use crate::app::Hogo;
+use crate::Error;
+use crate::app::{Hogo, Session};
+use crate::numbers::{CollectNumber, NewSubject, Profile};
 use crate::organisation::{Areas, OrganisationInput, ResponsiblePeople};
 use crate::setup::{InitInput, NewAccount};
 use crate::store::Store;
@@ -78,4 +84,66 @@ pub fn init_input(org: OrganisationInput) -> InitInput {
         manager: account("manager", "山田 花子"),
         administrator: Some(account("admin", "管理者")),
     }
+}
+
+/// An employee with a placeholder profile (bulk fixtures and benchmarks).
+pub fn employee(reference: impl Into<String>) -> NewSubject {
+    NewSubject {
+        kind: SubjectKind::Employee,
+        reference: reference.into(),
+        same_person_as: None,
+        profile: Profile {
+            name: "試験 太郎".into(),
+            furigana: "シケン タロウ".into(),
+            birth_date: None,
+            address: "-".into(),
+        },
+    }
+}
+
+/// Adds `n` employees `{prefix}-0…` one transaction each; returns their ids in order.
+pub fn add_employees<S: Store>(
+    app: &Hogo<S>,
+    session: &Session,
+    prefix: &str,
+    n: usize,
+) -> Result<Vec<SubjectId>, Error> {
+    (0..n).map(|i| app.add_subject(session, employee(format!("{prefix}-{i}")))).collect()
+}
+
+/// A collection for `affair`, checked in person with the Individual Number Card by
+/// `verified_by` (M7), the purpose notified (Art. 13).
+pub fn collect_by_card(
+    subject: SubjectId,
+    affair: Affair,
+    verified_by: StaffId,
+    number: MyNumber,
+) -> CollectNumber {
+    CollectNumber {
+        subject,
+        affair,
+        verification: Verification::InPerson {
+            verified_by,
+            number: NumberCheck::IndividualNumberCard,
+            identity: IdentityCheck::CoveredByCard,
+        },
+        purpose_notified: true,
+        identity_copy_kept: false,
+        number,
+    }
+}
+
+/// `n` distinct synthetic numbers (seeds can collide; duplicates are skipped).
+pub fn distinct_numbers(n: usize) -> Vec<MyNumber> {
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    let mut out = Vec::with_capacity(n);
+    let mut seed = 0u64;
+    while out.len() < n {
+        let m = synthetic_number(seed);
+        seed += 1;
+        if seen.insert(*m.expose_bytes()) {
+            out.push(m);
+        }
+    }
+    out
 }

@@ -478,9 +478,9 @@ fn overdue_hearing_training_and_complaint_show_in_status() {
     let st = w.app.status(&w.manager).unwrap();
     assert!(!st.items.iter().any(|i| i.kind == StatusSource::ContractorHearing));
     assert!(
-        !st.items.iter().any(
-            |i| i.kind == StatusSource::Training && i.about == Some(w.manager_id.to_string())
-        )
+        !st.items
+            .iter()
+            .any(|i| i.kind == StatusSource::Training && i.about == Some(w.manager_id.to_string()))
     );
 }
 
