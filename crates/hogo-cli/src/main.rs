@@ -23,6 +23,7 @@ mod seeker;
 mod session;
 mod store;
 mod subjects;
+mod totp;
 mod verify;
 
 use std::path::PathBuf;
@@ -158,6 +159,11 @@ enum Command {
     Review(governance::ReviewArgs),
     /// 期限超過・期限間近の一覧 / what is overdue or due soon.
     Status,
+    /// 自分の二要素認証（TOTP）の登録 / enrol your TOTP second factor (P10, M13).
+    Totp {
+        #[command(subcommand)]
+        command: totp::TotpCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +276,10 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Complaint { command } => governance::complaint(&g, command)?,
         Command::Review(a) => governance::review(&g, a)?,
         Command::Status => governance::status(&g)?,
+        Command::Totp { command } => {
+            totp::run(&g, command)?;
+            true
+        }
     })
 }
 

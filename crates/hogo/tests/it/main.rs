@@ -8,3 +8,4 @@ mod invariants;
 mod journey_clerk;
 mod journey_requests_audit;
 mod placement;
+mod totp;
