@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use hogo_domain::{Actor, AffairSet, OrganisationId, Role, StaffId};
 
 use crate::error::AuthError;
+use crate::error::StoreError;
 use crate::password::PasswordHash;
-use crate::totp::TotpSecret;
+use crate::totp::TotpFactor;
 
 /// A validated login name: 3–64 characters of `a-z 0-9 . _ - @`, starting with a letter or
 /// digit, stored lowercase (input is trimmed and lowercased).
@@ -112,9 +113,10 @@ pub struct StaffAccount {
     pub home_organisation: OrganisationId,
     /// The Argon2id hash of the password (PHC string).
     pub password_hash: PasswordHash,
-    /// The TOTP secret when a second factor is enrolled. Encrypting it at rest is the
-    /// storage adapter's business (P9, M13).
-    pub totp_secret: Option<TotpSecret>,
+    /// The TOTP second factor when one is enrolled. The application layer seals it before
+    /// it reaches a store and opens it after reading; adapters persist only the sealed
+    /// form ([`StaffAccount::totp_at_rest`]) (P10, M13).
+    pub totp_secret: Option<TotpFactor>,
     /// The last accepted TOTP time step (codes of this step or older are refused: replay).
     pub last_totp_step: Option<u64>,
     /// Consecutive failed sign-ins since the last success or lock.
@@ -139,6 +141,19 @@ impl StaffAccount {
     /// Whether a second factor is enrolled.
     pub fn has_totp(&self) -> bool {
         self.totp_secret.is_some()
+    }
+
+    /// What a storage adapter writes for the second factor: nothing, or the sealed bytes.
+    /// An open (clear) secret is refused with an error that names no secret, so no adapter
+    /// can store a second factor in clear (P10, M13).
+    pub fn totp_at_rest(&self) -> Result<Option<&[u8]>, StoreError> {
+        match &self.totp_secret {
+            None => Ok(None),
+            Some(TotpFactor::Sealed(sealed)) => Ok(Some(sealed.as_bytes())),
+            Some(TotpFactor::Open(_)) => {
+                Err(StoreError::backend("refused: the TOTP secret is not sealed (M13)"))
+            }
+        }
     }
 }
 
@@ -273,6 +288,39 @@ mod tests {
         let grant = RoleGrant { role: Role::NumberClerk, contracted_affairs: AffairSet::all() };
         let m = grant.into_membership(staff, org).unwrap();
         assert!(m.actor().contracted_affairs.is_empty());
+    }
+
+    /// M13: a store may write a sealed second factor, never an open (clear) one; the
+    /// refusal names no secret.
+    #[test]
+    fn only_a_sealed_totp_secret_goes_to_rest() {
+        use crate::totp::{SealedTotp, TotpSecret};
+        let (staff, org) = ids();
+        let mut a = StaffAccount {
+            id: staff,
+            login: LoginName::parse("sato").unwrap(),
+            display_name: DisplayName::parse("佐藤").unwrap(),
+            home_organisation: org,
+            password_hash: PasswordHash::from_phc(
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            )
+            .unwrap(),
+            totp_secret: None,
+            last_totp_step: None,
+            failed_attempts: 0,
+            locked_until: None,
+            must_change_password: false,
+            disabled: false,
+            created_at: DateTime::UNIX_EPOCH,
+        };
+        assert_eq!(a.totp_at_rest(), Ok(None));
+        a.totp_secret = Some(TotpFactor::Sealed(SealedTotp::from_bytes(vec![3; 40])));
+        assert_eq!(a.totp_at_rest(), Ok(Some(&[3u8; 40][..])));
+        a.totp_secret = Some(TotpFactor::Open(
+            TotpSecret::from_bytes(b"ABCDEFGHIJKLMNOPQRST".to_vec()).unwrap(),
+        ));
+        let err = a.totp_at_rest().unwrap_err();
+        assert!(!err.to_string().contains("ABCD"));
     }
 
     /// M13: the organisation policy requires TOTP only for roles that handle numbers.

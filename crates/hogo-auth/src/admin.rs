@@ -253,8 +253,9 @@ pub fn reset_password(
 }
 
 /// Removes the TOTP second factor of an account of the administrator's organisation (a
-/// lost phone). If the organisation requires TOTP for the account's role, its next
-/// sign-in may only enrol a new one.
+/// lost phone) and revokes every session of the account (they were opened with the old
+/// factor). If the organisation requires TOTP for the account's role, its next sign-in
+/// may only enrol a new one (M13).
 pub fn reset_totp(
     store: &mut dyn AuthStore,
     actor: &Actor,
@@ -267,7 +268,17 @@ pub fn reset_totp(
     let mut target = gate.home_account(store, account)?;
     target.totp_secret = None;
     store.update_account(&target)?;
-    Ok(gate.done((), Some(account), [AuthEventKind::TotpReset]))
+    let mut outcome = gate.done((), Some(account), [AuthEventKind::TotpReset]);
+    let (_, revoked) = revoke_account_sessions(
+        store,
+        account,
+        None,
+        RevocationReason::ByAdministrator,
+        Some(actor.staff),
+        now,
+    )?;
+    outcome.events.extend(revoked);
+    Ok(outcome)
 }
 
 /// Revokes every live session the account holds in the administrator's organisation;

@@ -107,10 +107,11 @@ pub use event::{
 pub use password::{Argon2Params, PasswordHash, PasswordPolicy};
 pub use service::{
     AccountSpec, BootstrapRequest, Bootstrapped, ChangePasswordRequest, EnrolTotpRequest,
-    SignInRequest, SignedIn, bootstrap, change_password, enrol_totp, resolve, sign_in, sign_out,
+    SignInRequest, SignedIn, bootstrap, change_password, enrol_totp, resolve,
+    resolve_for_totp_enrolment, sign_in, sign_out,
 };
 pub use session::{
     ClientLabel, RevocationReason, Session, SessionPolicy, SessionScope, SessionToken, TokenHash,
 };
 pub use store::AuthStore;
-pub use totp::TotpSecret;
+pub use totp::{SealedTotp, TotpFactor, TotpSecret};

@@ -18,7 +18,7 @@ use crate::event::{AuthEvent, AuthEventKind, AuthFailure, AuthOutcome, AuthResul
 use crate::password::{PasswordHash, equalise_unknown_account};
 use crate::session::{ClientLabel, RevocationReason, Session, SessionScope, SessionToken};
 use crate::store::AuthStore;
-use crate::totp::TotpSecret;
+use crate::totp::{TotpFactor, TotpSecret};
 
 pub(crate) fn event(
     at: DateTime<Utc>,
@@ -153,12 +153,12 @@ pub fn sign_in(
     let policy = store.org_policy(org)?.unwrap_or_default();
     let mut needs_enrolment = false;
     match &account.totp_secret {
-        Some(secret) => {
+        Some(factor) => {
             let Some(code) = req.totp_code else {
                 return Err(refuse(id, AuthError::TotpRequired));
             };
             let unix = u64::try_from(now.timestamp()).unwrap_or(0);
-            match secret.check(code, unix, account.last_totp_step) {
+            match factor.secret().and_then(|s| s.check(code, unix, account.last_totp_step)) {
                 Ok(step) => account.last_totp_step = Some(step),
                 Err(e @ (AuthError::TotpInvalid | AuthError::TotpReplayed)) => {
                     return Err(record_failure(store, config, account, e, org, now));
@@ -290,6 +290,33 @@ pub fn resolve(
                 now,
             ));
         }
+    }
+    session.touch(now, &config.sessions);
+    store.update_session(&session)?;
+    Ok(AuthOutcome { value: session.actor(), events: Vec::new() })
+}
+
+/// Resolves a session that may start a TOTP enrolment (P10, M13): a
+/// [`SessionScope::Full`] or [`SessionScope::TotpEnrolmentOnly`] session of `organisation`
+/// whose account has no second factor yet. Refused, with a
+/// [`AuthEventKind::SessionRefused`] event: everything [`resolve`] refuses except the
+/// enrolment-only scope, and [`AuthError::TotpAlreadyEnrolled`]. Refreshes the session's
+/// idle expiry. The returned actor may only enrol: callers must not run other use cases
+/// with it.
+pub fn resolve_for_totp_enrolment(
+    store: &mut dyn AuthStore,
+    config: &AuthConfig,
+    token: &SessionToken,
+    organisation: OrganisationId,
+    now: DateTime<Utc>,
+) -> AuthResult<Actor> {
+    let (mut session, account) = live_session(store, token, organisation, now)?;
+    let refuse = |e| session_refused(e, organisation, Some(&session), now);
+    if session.scope == SessionScope::PasswordChangeOnly {
+        return Err(refuse(AuthError::PasswordChangeRequired));
+    }
+    if account.has_totp() {
+        return Err(refuse(AuthError::TotpAlreadyEnrolled));
     }
     session.touch(now, &config.sessions);
     store.update_session(&session)?;
@@ -446,7 +473,7 @@ pub fn enrol_totp(
     }
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
     let step = req.secret.check(req.code, unix, None).map_err(refuse)?;
-    account.totp_secret = Some(req.secret.clone());
+    account.totp_secret = Some(TotpFactor::Open(req.secret.clone()));
     account.last_totp_step = Some(step);
     store.update_account(&account)?;
     let id = Some(account.id);

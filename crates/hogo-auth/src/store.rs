@@ -20,7 +20,10 @@ use crate::session::{Session, TokenHash};
 /// - a membership is keyed by `(account, organisation)`: `put_membership` inserts or
 ///   replaces;
 /// - sessions are keyed by [`TokenHash`] and never hold the token itself;
-/// - the TOTP secret should be encrypted at rest (P9, M13);
+/// - the TOTP secret is written only in its sealed form: write what
+///   [`StaffAccount::totp_at_rest`] returns (it refuses a clear secret) and read it back
+///   as [`TotpFactor::Sealed`](crate::TotpFactor::Sealed); the application layer seals
+///   and opens it (P10, M13);
 /// - errors never carry secrets, token hashes or row contents.
 pub trait AuthStore {
     /// The account with this id.

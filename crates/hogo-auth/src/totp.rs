@@ -3,7 +3,15 @@
 //! clock), and a code is accepted once: a step at or before the last accepted one is
 //! refused as a replay (RFC 6238 §5.2).
 //!
-//! Secrets are 20 random bytes (160 bits, RFC 4226 §4) from the [`Entropy`] port.
+//! Secrets are 20 random bytes (160 bits, RFC 4226 §4) from the [`Entropy`] port, or any
+//! length from 16 bytes up (the application layer `hogo` uses 32).
+//!
+//! At rest an account carries a [`TotpFactor`]: a storage adapter persists only the
+//! [`TotpFactor::Sealed`] form (bytes sealed by the application layer, opaque to this crate)
+//! and refuses the [`TotpFactor::Open`] one ([`StaffAccount::totp_at_rest`]), so no store can
+//! write a second factor in clear (P10, M13 encryption at rest).
+//!
+//! [`StaffAccount::totp_at_rest`]: crate::StaffAccount::totp_at_rest
 
 use hogo_domain::Entropy;
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
@@ -43,7 +51,15 @@ impl TotpSecret {
         Ok(Self(SecretSlice::from(bytes)))
     }
 
-    /// The raw bytes, for the storage adapter to encrypt.
+    /// A secret typed in base32 (RFC 4648, padding optional), as an authenticator app
+    /// holds it (for tests and for checking a code by hand).
+    pub fn from_base32(text: &str) -> Result<Self, AuthError> {
+        let secret = totp_rs::Secret::try_from_base32(text.trim().to_ascii_uppercase())
+            .map_err(|_| AuthError::Crypto { what: "totp secret not base32" })?;
+        Self::from_bytes(secret.as_bytes().to_vec())
+    }
+
+    /// The raw bytes, for the application layer to seal.
     pub fn expose_bytes(&self) -> &[u8] {
         self.0.expose_secret()
     }
@@ -106,6 +122,54 @@ impl PartialEq for TotpSecret {
 
 impl Eq for TotpSecret {}
 
+/// A TOTP secret sealed by the application layer (e.g. wrapped by the root key): opaque
+/// bytes, the only form of a second factor a storage adapter writes. `Debug` shows the
+/// length only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedTotp(Vec<u8>);
+
+impl SealedTotp {
+    /// Sealed bytes, as made by the sealer or read back by a storage adapter.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// The sealed bytes, for the storage adapter to write.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SealedTotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedTotp({} bytes)", self.0.len())
+    }
+}
+
+/// An enrolled TOTP second factor as an account carries it (P10, M13).
+///
+/// The service functions of this crate check codes only against [`TotpFactor::Open`]; a
+/// [`TotpFactor::Sealed`] factor that reaches them (its sealer could not open it) refuses
+/// every code: it fails closed. Storage adapters write only [`TotpFactor::Sealed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TotpFactor {
+    /// The secret, in memory only: between the application layer's opening it after a
+    /// read and its sealing it before a write.
+    Open(TotpSecret),
+    /// The secret sealed for storage.
+    Sealed(SealedTotp),
+}
+
+impl TotpFactor {
+    /// The secret when the factor is open, else [`AuthError::Crypto`] (fail closed).
+    pub fn secret(&self) -> Result<&TotpSecret, AuthError> {
+        match self {
+            Self::Open(secret) => Ok(secret),
+            Self::Sealed(_) => Err(AuthError::Crypto { what: "totp secret sealed" }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use hogo_domain::testkit::SeededEntropy;
@@ -146,6 +210,18 @@ mod tests {
         assert_eq!(s.check(&next, t + 30, Some(step)), Ok(step + 1));
     }
 
+    /// M13: a factor that is still sealed refuses every code (fails closed) and shows only
+    /// its length in `Debug`.
+    #[test]
+    fn sealed_factor_fails_closed() {
+        let sealed = TotpFactor::Sealed(SealedTotp::from_bytes(vec![7; 64]));
+        assert_eq!(sealed.secret().unwrap_err(), AuthError::Crypto { what: "totp secret sealed" });
+        assert_eq!(format!("{sealed:?}"), "Sealed(SealedTotp(64 bytes))");
+        let open = TotpFactor::Open(TotpSecret::from_bytes(vec![1; 20]).unwrap());
+        assert!(open.secret().is_ok());
+        assert!(!format!("{open:?}").contains("[1"));
+    }
+
     /// M13: the secret never shows in `Debug`; short secrets are refused.
     #[test]
     fn secret_is_redacted_and_long_enough() {
@@ -156,5 +232,7 @@ mod tests {
             AuthError::Crypto { what: "totp secret too short" }
         );
         assert_eq!(s.to_base32().expose_secret().len(), 32);
+        assert_eq!(TotpSecret::from_base32(s.to_base32().expose_secret()).unwrap(), s);
+        assert!(TotpSecret::from_base32("not base32!").is_err());
     }
 }

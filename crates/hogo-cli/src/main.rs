@@ -23,6 +23,7 @@ mod seeker;
 mod session;
 mod store;
 mod subjects;
+mod totp;
 mod verify;
 
 use std::path::PathBuf;
@@ -168,6 +169,11 @@ enum Command {
         #[command(subcommand)]
         command: governance::GovernanceCommand,
     },
+    /// 自分の二要素認証（TOTP）の登録 / enrol your TOTP second factor (P10, M13).
+    Totp {
+        #[command(subcommand)]
+        command: totp::TotpCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -282,6 +288,10 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Status => governance::status(&g)?,
         Command::Areas { command } => governance::areas(&g, command)?,
         Command::Governance { command } => governance::governance_cmd(&g, command)?,
+        Command::Totp { command } => {
+            totp::run(&g, command)?;
+            true
+        }
     })
 }
 

@@ -214,7 +214,29 @@ pub(crate) fn login(g: &Global, a: &LoginArgs) -> Result<()> {
         token: session.token().expose().to_owned(),
     }
     .save(&ctx.paths)?;
-    let me = ctx.app.whoami(&session)?;
+    let me = match ctx.app.whoami(&session) {
+        Err(hogo::Error::Auth(hogo_auth::AuthError::TotpEnrolmentRequired)) => {
+            // M13: the organisation requires TOTP for this role and none is enrolled.
+            if ctx.json {
+                return out::json(&json!({"organisation": org, "totp_enrolment_required": true}));
+            }
+            outln!(
+                "{}",
+                ctx.lang.pick(
+                    &format!(
+                        "ログインしました: {}（二要素認証の登録が必要です: hogo totp enrol）",
+                        a.login
+                    ),
+                    &format!(
+                        "signed in: {} (TOTP enrolment required: run hogo totp enrol)",
+                        a.login
+                    ),
+                )
+            );
+            return Ok(());
+        }
+        other => other?,
+    };
     tracing::info!(organisation = %org, staff = %me.staff, "signed in");
     if ctx.json {
         return out::json(&json!({"organisation": org, "staff": me.staff, "role": me.role.id()}));
@@ -345,6 +367,12 @@ pub(crate) enum StaffCommand {
         #[arg(long)]
         account: StaffId,
     },
+    /// 二要素認証（TOTP）の解除（端末紛失時。再登録が必要） / reset an account's TOTP (lost phone; it must enrol again).
+    ResetTotp {
+        /// Account id.
+        #[arg(long)]
+        account: StaffId,
+    },
     /// すべてのセッションを失効 / revoke every session of an account.
     RevokeSessions {
         /// Account id.
@@ -455,6 +483,19 @@ pub(crate) fn staff(g: &Global, c: StaffCommand) -> Result<()> {
                 lang.pick(
                     "再設定しました（次回ログイン時に変更が必要）",
                     "reset (must change at next sign-in)"
+                )
+            );
+        }
+        StaffCommand::ResetTotp { account } => {
+            ctx.app.reset_totp(&session, account)?;
+            if ctx.json {
+                return out::json(&json!({"account": account, "totp_reset": true}));
+            }
+            outln!(
+                "{}",
+                lang.pick(
+                    "二要素認証を解除しました（セッションは失効。次回ログイン時に再登録）",
+                    "TOTP reset: sessions revoked; the account enrols again at its next sign-in"
                 )
             );
         }

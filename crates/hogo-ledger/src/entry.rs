@@ -127,6 +127,9 @@ actions! {
     ReviewRecorded = "review_recorded", "点検の記録", Governance;
     /// M12: the 管理区域 / 取扱区域 were configured.
     AreasConfigured = "areas_configured", "区域の設定", Governance;
+    /// P10 / M13: a TOTP second factor was started, confirmed, refused or reset (never the
+    /// secret itself).
+    SecondFactor = "second_factor", "二要素認証", M5SystemUse;
 }
 
 /// The group of an [`Action`], for reports and the M5 ①–⑥ checklist.

@@ -13,7 +13,8 @@
 use chrono::{DateTime, Utc};
 use hogo_auth::{
     AuthStore, ClientLabel, DisplayName, LoginName, Membership, OrgAuthPolicy, PasswordHash,
-    RevocationReason, Session, SessionScope, StaffAccount, StoreError, TokenHash, TotpSecret,
+    RevocationReason, SealedTotp, Session, SessionScope, StaffAccount, StoreError, TokenHash,
+    TotpFactor,
 };
 use hogo_domain::{Affair, AffairSet, OrganisationId, Role, StaffId};
 use postgres::Row;
@@ -104,10 +105,8 @@ fn account_at(r: &Row, at: usize) -> Result<StaffAccount, Fault> {
         home_organisation: OrganisationId::from_uuid(uuid_col(r, at + 3, W)?),
         password_hash: PasswordHash::from_phc(col(r, at + 4, W)?)
             .map_err(corrupt("account password hash"))?,
-        totp_secret: totp
-            .map(TotpSecret::from_bytes)
-            .transpose()
-            .map_err(corrupt("account totp secret"))?,
+        // Only the sealed form is ever stored (M13); the application layer opens it.
+        totp_secret: totp.map(|b| TotpFactor::Sealed(SealedTotp::from_bytes(b))),
         last_totp_step: step.map(|s| to_u64(s, "account totp step")).transpose()?,
         failed_attempts: to_u32(col(r, at + 7, W)?, "account failed attempts")?,
         locked_until: locked.map(|t| parse_time(t, "account lock")).transpose()?,
@@ -189,6 +188,8 @@ impl PgAuth<'_, '_> {
     }
 
     fn write_account(&self, sql: &'static str, a: &StaffAccount) -> Result<u64, Fault> {
+        // A clear TOTP secret is refused: only the sealed form reaches the server (M13).
+        let totp = a.totp_at_rest().map_err(|e| Fault::Backend(e.to_string()))?;
         self.ctx.exec(
             sql,
             &[
@@ -197,7 +198,7 @@ impl PgAuth<'_, '_> {
                 &a.display_name.as_str(),
                 &a.home_organisation.as_bytes().as_slice(),
                 &a.password_hash.as_phc(),
-                &a.totp_secret.as_ref().map(|t| t.expose_bytes().to_vec()),
+                &totp,
                 &a.last_totp_step.map(to_i64),
                 &i64::from(a.failed_attempts),
                 &opt_time(a.locked_until),

@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 use hogo_auth::{
     AuthStore, ClientLabel, DisplayName, LoginName, Membership, OrgAuthPolicy, PasswordHash,
-    RevocationReason, Session, SessionScope, StaffAccount, StoreError, TokenHash, TotpSecret,
+    RevocationReason, SealedTotp, Session, SessionScope, StaffAccount, StoreError, TokenHash,
+    TotpFactor,
 };
 use hogo_domain::{Affair, AffairSet, OrganisationId, Role, StaffId};
 use rusqlite::{OptionalExtension, Row, params};
@@ -125,10 +126,8 @@ fn account_from(raw: RawAccount) -> Result<StaffAccount, Fault> {
         display_name: DisplayName::parse(&display).map_err(corrupt("account display name"))?,
         home_organisation: OrganisationId::from_uuid(uuid(home)),
         password_hash: PasswordHash::from_phc(&phc).map_err(corrupt("account password hash"))?,
-        totp_secret: totp
-            .map(TotpSecret::from_bytes)
-            .transpose()
-            .map_err(corrupt("account totp secret"))?,
+        // Only the sealed form is ever stored (M13); the application layer opens it.
+        totp_secret: totp.map(|b| TotpFactor::Sealed(SealedTotp::from_bytes(b))),
         last_totp_step: step.map(|s| to_u64(s, "account totp step")).transpose()?,
         failed_attempts: to_u32(failed, "account failed attempts")?,
         locked_until: locked.map(|t| parse_time(&t, "account lock")).transpose()?,
@@ -209,6 +208,8 @@ impl SqlAuth<'_, '_> {
 
     fn write_account(&self, sql: &str, a: &StaffAccount) -> Result<usize, Fault> {
         let c = self.ctx;
+        // A clear TOTP secret is refused: only the sealed form reaches the file (M13).
+        let totp = a.totp_at_rest().map_err(|e| Fault::Backend(e.to_string()))?;
         c.check(c.conn.execute(
             sql,
             params![
@@ -217,7 +218,7 @@ impl SqlAuth<'_, '_> {
                 a.display_name.as_str(),
                 a.home_organisation.as_bytes(),
                 a.password_hash.as_phc(),
-                a.totp_secret.as_ref().map(|t| t.expose_bytes().to_vec()),
+                totp,
                 a.last_totp_step.map(crate::tx::to_i64),
                 i64::from(a.failed_attempts),
                 opt_time(a.locked_until),

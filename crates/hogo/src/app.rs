@@ -15,6 +15,7 @@ use hogo_vault::{KeyProvider, Vault, VaultConfig};
 
 use crate::Error;
 use crate::store::{Store, Tx};
+use crate::totp::SealedStore;
 
 /// A signed-in session for one organisation: the token the sign-in returned.
 pub struct Session {
@@ -71,7 +72,8 @@ impl Ports<'_> {
 
 /// The application: a store plus the ports. Cheap to share behind an `Arc`.
 pub struct Hogo<S: Store> {
-    pub(crate) store: S,
+    /// The embedder's store behind the TOTP-sealing decorator (M13, see [`crate::totp`]).
+    pub(crate) store: SealedStore<S>,
     clock: Arc<dyn Clock>,
     entropy: Arc<dyn Entropy>,
     ids: Arc<dyn IdGen>,
@@ -96,7 +98,7 @@ impl<S: Store> Hogo<S> {
         keys: Arc<dyn KeyProvider>,
     ) -> Self {
         Self {
-            store,
+            store: SealedStore::new(store, Arc::clone(&keys), Arc::clone(&entropy)),
             clock,
             entropy,
             ids,
@@ -122,7 +124,7 @@ impl<S: Store> Hogo<S> {
 
     /// The store (for adapters' maintenance commands).
     pub fn store(&self) -> &S {
-        &self.store
+        &self.store.inner
     }
 
     /// The clock.
@@ -261,6 +263,9 @@ pub(crate) fn auth_entries(
             }
             AuthEventKind::MembershipRemoved { .. } => (Action::RoleRevoked, Outcome::Success),
             AuthEventKind::AccountDisabled => (Action::StaffRemoved, Outcome::Success),
+            AuthEventKind::TotpEnrolled | AuthEventKind::TotpReset => {
+                (Action::SecondFactor, Outcome::Success)
+            }
             AuthEventKind::ManagementRefused { .. } => (Action::RoleGranted, Outcome::Failed),
             _ => (Action::Access, Outcome::Success),
         };

@@ -69,6 +69,7 @@ pub mod subjects;
 pub mod testkit;
 #[cfg(feature = "testkit")]
 pub mod testkit_app;
+pub mod totp;
 
 pub use app::{Hogo, Session};
 pub use error::Error;

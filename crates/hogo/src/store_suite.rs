@@ -445,7 +445,15 @@ pub fn auth_rows_round_trip<S: Store>(store: &S) {
         let mut b = a.clone();
         b.failed_attempts = 0;
         b.locked_until = None;
+        // M13: a sealed TOTP secret round-trips byte for byte (adapters store only this form).
+        let sealed = hogo_auth::SealedTotp::from_bytes((0..68).collect());
+        b.totp_secret = Some(hogo_auth::TotpFactor::Sealed(sealed));
         tx.auth.update_account(&b).map_err(auth)?;
+        assert_eq!(
+            tx.auth.account(a.id).map_err(auth)?,
+            Some(b.clone()),
+            "sealed TOTP round-trips"
+        );
         assert!(
             tx.auth.update_account(&account(0x83, "nobody", o)).is_err(),
             "updating a missing account fails"

@@ -15,3 +15,4 @@ mod role_matrix;
 mod seeker;
 mod staff;
 mod tamper;
+mod totp;

@@ -9,3 +9,4 @@ mod journey_clerk;
 mod journey_office;
 mod journey_requests_audit;
 mod placement;
+mod totp;
