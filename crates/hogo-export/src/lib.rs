@@ -1,6 +1,6 @@
 //! # hogo-export
 //!
-//! The [`ExportSealer`](hogo::export::ExportSealer) adapter of hogo: files that leave the
+//! The [`hogo::export::ExportSealer`] adapter of hogo: files that leave the
 //! office (持出し, doc 003 Art. 28②; provision files of doc 000, P9) are sealed with the
 //! [`age`](https://age-encryption.org/v1) format — never a home-made cipher — either with
 //! a passphrase (scrypt) that travels by another channel, or to the recipient's X25519

@@ -7,7 +7,7 @@
 //! The binaries are found with `pg_config --bindir` (Debian does not put `initdb` and
 //! `pg_ctl` on `PATH`). Both refuse to run as root: as root they run as the `postgres`
 //! user through `runuser -u postgres --`, and the directory is handed to that user.
-//! Without `pg_config`, [`server`] returns `None` and callers print
+//! Without `pg_config`, `server` returns `None` and callers print
 //! `skipped: PostgreSQL not installed`.
 
 use std::path::PathBuf;

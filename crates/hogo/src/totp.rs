@@ -2,7 +2,7 @@
 //! **M13**): enrolment by the staff member (start, then confirm with a current code), the
 //! administrator's reset, and the sealing of every TOTP secret at rest.
 //!
-//! **At rest.** No store ever sees a secret in clear: [`SealedStore`] wraps the embedder's
+//! **At rest.** No store ever sees a secret in clear: `SealedStore` wraps the embedder's
 //! [`Store`] inside [`Hogo`] and hands every transaction an [`AuthStore`] decorator that
 //! seals the secret before `insert_account` / `update_account` reach the adapter and opens
 //! it after `account` / `account_by_login`. The secret (32 random bytes, RFC 6238 §5.1

@@ -6,12 +6,12 @@
 //! **Gate**: a contractor receives data (the carry-out and sealed-export paths) or a
 //! contractor-staff account only when it and every contractor above it in the chain has
 //! every check and clause recorded, its contract runs, and the affair is contracted
-//! ([`ensure_ready`], [`ensure_staff_grant`]).
+//! (`ensure_ready`, `ensure_staff_grant`).
 //!
 //! **Contractor staff**: each contractor-staff account is linked to one contractor
 //! ([`ContractorStaffLink`], stored by account id). The grant needs that contractor (and
 //! its chain) ready and the granted affairs within its contract; every use case of the
-//! account checks the same again ([`ensure_contractor_staff_active`], called on each
+//! account checks the same again (`ensure_contractor_staff_active`, called on each
 //! session resolution), so the account's access stops when the contract ends, a
 //! subcontract's parent ends, or the contract no longer covers its affairs.
 
@@ -221,7 +221,7 @@ pub(crate) fn ensure_staff_grant(
     Ok(())
 }
 
-/// Stores the link of a contractor-staff account (after [`ensure_staff_grant`]).
+/// Stores the link of a contractor-staff account (after `ensure_staff_grant`).
 pub(crate) fn link_staff(tx: &mut Tx<'_>, link: &ContractorStaffLink) -> Result<(), Error> {
     CONTRACTOR_STAFF.put(tx.docs, tx.organisation, &link.account.to_string(), link)
 }
