@@ -305,14 +305,15 @@ fn opaque_ids(text: &str) -> Vec<Range<usize>> {
         // Find 8-4-4-4-12 windows of groups. A uuid glued to hex letters (a database
         // page stores `number_record` + uuid without a separator; a length byte may follow
         // as `E`) still counts: its first group may be longer on the left, its last on the
-        // right.
+        // right. A uuid cut short inside its last group (a fragment left in a free database
+        // page) is an id fragment too: `8-4-4-4-` fixes the shape.
         let mut offset = start;
         for (g, group) in groups.iter().enumerate() {
             if groups.len() >= g + 5 {
                 let lens: Vec<usize> = groups[g..g + 5].iter().map(|x| x.len()).collect();
-                if lens[0] >= 8 && lens[1..4] == [4, 4, 4] && lens[4] >= 12 {
+                if lens[0] >= 8 && lens[1..4] == [4, 4, 4] && lens[4] >= 1 {
                     let from = offset + lens[0] - 8;
-                    out.push(from..from + 36);
+                    out.push(from..from + 24 + lens[4].min(12));
                 }
             }
             if group.len() >= 32 && group.bytes().any(|b| b.is_ascii_alphabetic()) {
@@ -406,6 +407,10 @@ mod tests {
         let after = "KiOafa1b92c-3542-40f6-b22c-811903680855E";
         assert_eq!(find_my_number_like(after), None);
         assert!(find_my_number_like("00000000-0000-0000-0000-000000000067 123456789018").is_some());
+        // A uuid cut short in its last group, as left in a free page.
+        assert_eq!(find_my_number_like("number_record00000000-0000-0000-0000-000\u{83}"), None);
+        // The shape needs all four leading groups: digits grouped 4-4-4 alone are a number.
+        assert!(find_my_number_like("1234-5678-9018").is_some());
     }
 
     /// Invariant 1 / the leak scan: UUIDs and long hex strings are identifiers, not numbers.
