@@ -129,8 +129,14 @@ pub struct ExportedFile {
 
 fn csv_field(out: &mut String, v: &str) {
     if v.contains([',', '"', '\n', '\r']) {
+        // Escaped in place: no temporary copy of the field is left unzeroized.
         out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
+        for ch in v.chars() {
+            if ch == '"' {
+                out.push('"');
+            }
+            out.push(ch);
+        }
         out.push('"');
     } else {
         out.push_str(v);
@@ -277,31 +283,46 @@ impl<S: Store> Hogo<S> {
             };
             let mut numbers = numbers.into_iter();
             let mut entries = Vec::new();
+            // Each row is written into a buffer sized for it up front, and the file into one
+            // sized for all rows, so no buffer that held a number or a profile field is ever
+            // reallocated (a reallocation would leave an unzeroized copy behind).
+            let mut rows: Vec<Zeroizing<String>> = Vec::with_capacity(outputs.len());
             for (s, rec, e) in outputs {
                 let profile = open_profile(ports, tx, s)?;
                 let number = if with_number { numbers.next() } else { None };
+                let birth = Zeroizing::new(profile.birth_date.map(|d| d.to_string()).unwrap_or_default());
+                let value = |c: &ExportColumn| -> &str {
+                    match c {
+                        ExportColumn::Reference => &rec.reference,
+                        ExportColumn::Name => &profile.name,
+                        ExportColumn::Furigana => &profile.furigana,
+                        ExportColumn::BirthDate => &birth,
+                        ExportColumn::Address => &profile.address,
+                        ExportColumn::MyNumber => number.as_ref().map_or("", |n| n.expose()),
+                    }
+                };
+                // A quoted field is at most twice its length plus two quotes and a comma.
+                let cap = req.columns.iter().map(|c| 2 * value(c).len() + 3).sum::<usize>() + 2;
+                let mut row = Zeroizing::new(String::with_capacity(cap));
                 for (i, c) in req.columns.iter().enumerate() {
                     if i > 0 {
-                        csv.push(',');
+                        row.push(',');
                     }
                     match c {
-                        ExportColumn::Reference => csv_field(&mut csv, &rec.reference),
-                        ExportColumn::Name => csv_field(&mut csv, &profile.name),
-                        ExportColumn::Furigana => csv_field(&mut csv, &profile.furigana),
-                        ExportColumn::BirthDate => csv_field(
-                            &mut csv,
-                            &profile.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-                        ),
-                        ExportColumn::Address => csv_field(&mut csv, &profile.address),
-                        ExportColumn::MyNumber => {
-                            csv.push_str(number.as_ref().map(|n| n.expose()).unwrap_or_default());
-                        }
+                        ExportColumn::MyNumber => row.push_str(value(c)),
+                        _ => csv_field(&mut row, value(c)),
                     }
                 }
-                csv.push_str("\r\n");
+                row.push_str("\r\n");
+                rows.push(row);
                 entries.push(e);
             }
-            let plain = Zeroizing::new(csv.as_bytes().to_vec());
+            let mut plain =
+                Zeroizing::new(Vec::with_capacity(csv.len() + rows.iter().map(|r| r.len()).sum::<usize>()));
+            plain.extend_from_slice(csv.as_bytes());
+            for r in &rows {
+                plain.extend_from_slice(r.as_bytes());
+            }
             let sealed = seal_export(sealer, plain)?;
             let mut protections = vec![Protection::Encrypted];
             if sealed.method == SealMethod::AgePassphrase {
@@ -342,5 +363,24 @@ impl<S: Store> Hogo<S> {
             log(tx, ports, entries)?;
             Ok(ExportedFile { movement: id, sealed })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    /// P9: a field with a comma, quote or line break is quoted with quotes doubled
+    /// (RFC 4180), so a name cannot shift the columns of the sealed file; a plain field
+    /// stays as it is.
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut out = String::new();
+        csv_field(&mut out, "山田 太郎");
+        out.push(',');
+        csv_field(&mut out, "東京都, \"港区\"");
+        out.push(',');
+        csv_field(&mut out, "1行目\r\n2行目");
+        assert_eq!(out, "山田 太郎,\"東京都, \"\"港区\"\"\",\"1行目\r\n2行目\"");
     }
 }
