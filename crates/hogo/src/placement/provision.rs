@@ -168,14 +168,23 @@ impl<S: Store> Hogo<S> {
             let file = match sealer {
                 Some(s) => {
                     let (p, d, o) = open_seeker(ports, tx, &rec)?;
-                    let mut text = String::new();
-                    for i in &items {
-                        text.push_str(i.label_ja());
-                        text.push_str(": ");
-                        text.push_str(&item_value(*i, &p, &d, &o));
-                        text.push('\n');
+                    // Values first (each zeroized on drop), then one buffer sized for all,
+                    // so no reallocation leaves a copy of personal data behind.
+                    let values: Vec<Zeroizing<String>> =
+                        items.iter().map(|i| Zeroizing::new(item_value(*i, &p, &d, &o))).collect();
+                    let len = items
+                        .iter()
+                        .zip(&values)
+                        .map(|(i, v)| i.label_ja().len() + 3 + v.len())
+                        .sum::<usize>();
+                    let mut text = Zeroizing::new(Vec::with_capacity(len));
+                    for (i, v) in items.iter().zip(&values) {
+                        text.extend_from_slice(i.label_ja().as_bytes());
+                        text.extend_from_slice(b": ");
+                        text.extend_from_slice(v.as_bytes());
+                        text.push(b'\n');
                     }
-                    Some(seal_export(s, Zeroizing::new(text.into_bytes()))?)
+                    Some(seal_export(s, text)?)
                 }
                 None => None,
             };
