@@ -39,6 +39,7 @@
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
+use hogo::store::{Settle, settle};
 use hogo::{Error, Store, Tx};
 use hogo_domain::OrganisationId;
 use postgres::IsolationLevel;
@@ -247,8 +248,8 @@ impl PostgresStore {
         };
         let (busy, destroyed) = (ctx.busy.get(), ctx.destroyed.get());
         let tx = ctx.into_transaction();
-        match result {
-            Ok(value) if !busy => match tx.commit() {
+        match settle(result, busy) {
+            Settle::Commit(value) => match tx.commit() {
                 Ok(()) => {
                     if destroyed && self.key_step_enabled() {
                         // Step 2 of the key-database protocol. A failure leaves the rows
@@ -260,17 +261,11 @@ impl PostgresStore {
                 Err(e) if is_retryable(&e) => Attempt::Busy,
                 Err(e) => Attempt::Failed(storage(&e)),
             },
-            // The closure may have swallowed a handle's busy error: retry rather than
-            // commit what it did after it.
-            Ok(_) | Err(Error::Busy) => {
+            Settle::Retry => {
                 let _ = tx.rollback();
                 Attempt::Busy
             }
-            Err(_) if busy => {
-                let _ = tx.rollback();
-                Attempt::Busy
-            }
-            Err(e) => {
+            Settle::Fail(e) => {
                 let _ = tx.rollback();
                 Attempt::Failed(e)
             }

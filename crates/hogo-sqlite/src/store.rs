@@ -18,6 +18,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::time::Duration;
 
+use hogo::store::{Settle, settle};
 use hogo::{Error, Store, Tx};
 use hogo_domain::OrganisationId;
 use rusqlite::{Connection, TransactionBehavior};
@@ -207,8 +208,8 @@ impl SqliteStore {
             };
             (result, ctx.busy.get(), ctx.destroyed.get())
         };
-        match result {
-            Ok(value) if !busy => match tx.commit() {
+        match settle(result, busy) {
+            Settle::Commit(value) => match tx.commit() {
                 Ok(()) => {
                     if destroyed && self.key_step_enabled() {
                         // Step 2 of the key-file protocol. A failure leaves the rows
@@ -220,17 +221,11 @@ impl SqliteStore {
                 Err(e) if is_busy(&e) => Attempt::Busy,
                 Err(e) => Attempt::Failed(storage(&e)),
             },
-            // The closure may have swallowed a handle's busy error: retry rather than
-            // commit what it did after it.
-            Ok(_) | Err(Error::Busy) => {
+            Settle::Retry => {
                 let _ = tx.rollback();
                 Attempt::Busy
             }
-            Err(_) if busy => {
-                let _ = tx.rollback();
-                Attempt::Busy
-            }
-            Err(e) => {
+            Settle::Fail(e) => {
                 let _ = tx.rollback();
                 Attempt::Failed(e)
             }

@@ -47,3 +47,43 @@ pub trait Store: Send + Sync {
     /// Every organisation known to the store.
     fn organisations(&self) -> Result<Vec<OrganisationId>, Error>;
 }
+
+/// What an adapter does with a transaction once the use case's closure returned: the one
+/// rule every `Store` follows (invariant 4: all or nothing).
+#[derive(Debug)]
+pub enum Settle<T> {
+    /// Commit and return the value.
+    Commit(T),
+    /// Roll back and run the closure again: the engine reported contention, possibly
+    /// swallowed by the closure (a handle's busy error must never be followed by a commit).
+    Retry,
+    /// Roll back and return the error.
+    Fail(Error),
+}
+
+/// Decides [`Settle`] from the closure's result and whether any handle saw contention.
+pub fn settle<T>(result: Result<T, Error>, busy: bool) -> Settle<T> {
+    match result {
+        Ok(value) if !busy => Settle::Commit(value),
+        Ok(_) | Err(Error::Busy) => Settle::Retry,
+        Err(_) if busy => Settle::Retry,
+        Err(e) => Settle::Fail(e),
+    }
+}
+
+#[cfg(test)]
+mod settle_tests {
+    use super::{Settle, settle};
+    use crate::Error;
+
+    /// Invariant 4: only a clean result with no contention commits; a busy handle means a
+    /// retry even when the closure swallowed the error; other errors roll back.
+    #[test]
+    fn only_a_clean_uncontended_result_commits() {
+        assert!(matches!(settle(Ok(1), false), Settle::Commit(1)));
+        assert!(matches!(settle(Ok(1), true), Settle::Retry));
+        assert!(matches!(settle::<()>(Err(Error::Busy), false), Settle::Retry));
+        assert!(matches!(settle::<()>(Err(Error::Internal("x".into())), true), Settle::Retry));
+        assert!(matches!(settle::<()>(Err(Error::Internal("x".into())), false), Settle::Fail(_)));
+    }
+}
