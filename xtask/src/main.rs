@@ -208,8 +208,9 @@ fn soak(args: &[String]) -> bool {
     ok
 }
 
-/// `cargo xtask bench-report [--size N]`: runs `hogo-bench-report` in the release profile and
-/// lets it rewrite the generated section of `docs/benchmarks.md`.
+/// `cargo xtask bench-report [--size N] [--only TABLE]`: runs `hogo-bench-report` in the
+/// release profile and lets it rewrite the generated section of `docs/benchmarks.md` (not
+/// with `--only`, which prints one table).
 fn bench_report(args: &[String]) -> bool {
     let mut c = cargo();
     c.args([
@@ -223,7 +224,10 @@ fn bench_report(args: &[String]) -> bool {
         "--",
     ]);
     c.args(args);
-    c.arg("--write").arg(root().join("docs/benchmarks.md"));
+    // One table alone (`--only postgres`) is printed, never written over the full report.
+    if !args.iter().any(|a| a == "--only") {
+        c.arg("--write").arg(root().join("docs/benchmarks.md"));
+    }
     step("bench-report", c)
 }
 
@@ -241,7 +245,7 @@ fn main() -> ExitCode {
         Some("bench-report") => bench_report(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tidy|leak-scan [PATH…]|soak [KILLS]|bench-report [--size 10k|100k|1m]>"
+                "usage: cargo xtask <ci|tidy|leak-scan [PATH…]|soak [KILLS]|bench-report [--size 10k|100k|1m] [--only TABLE]>"
             );
             false
         }

@@ -46,25 +46,47 @@ fn parse_size(s: &str) -> anyhow::Result<usize> {
 fn main() -> anyhow::Result<()> {
     let mut size = 10_000;
     let mut write: Option<PathBuf> = None;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--size" => size = parse_size(&args.next().context("--size needs a value")?)?,
             "--write" => write = Some(args.next().context("--write needs a file")?.into()),
-            other => bail!("unknown argument `{other}` (use --size 10k|100k|1m, --write FILE)"),
+            "--only" => only = Some(args.next().context("--only needs a table")?),
+            other => bail!(
+                "unknown argument `{other}` (use --size 10k|100k|1m, --write FILE, \
+                 --only vault|sqlite|ledger|postgres)"
+            ),
         }
     }
+    if let Some(o) = &only
+        && !["vault", "sqlite", "ledger", "postgres"].contains(&o.as_str())
+    {
+        bail!("--only: `{o}` is not vault, sqlite, ledger or postgres");
+    }
+    if only.is_some() && write.is_some() {
+        bail!("--only and --write together would leave the other tables out of the report");
+    }
+    let wanted = |t: &str| only.as_deref().is_none_or(|o| o == t);
     eprintln!("hogo bench-report: N = {size}");
     let mut tables: Vec<Table> = Vec::new();
-    eprintln!("- vault vs raw AES-256-GCM …");
-    tables.push(vault::seal_open(size));
-    eprintln!("- bulk collect vs bare SQLite insert, lookup vs decrypt-scan …");
-    tables.push(sqlite::collect_and_lookup(size));
-    eprintln!("- ledger vs ct-merkle …");
-    tables.push(ledger::append(size));
-    eprintln!("- hogo on PostgreSQL vs pgcrypto …");
-    if let Some(t) = postgres::versus_pgcrypto(size) {
-        tables.push(t);
+    if wanted("vault") {
+        eprintln!("- vault vs raw AES-256-GCM …");
+        tables.push(vault::seal_open(size));
+    }
+    if wanted("sqlite") {
+        eprintln!("- bulk collect vs bare SQLite insert, lookup vs decrypt-scan …");
+        tables.push(sqlite::collect_and_lookup(size));
+    }
+    if wanted("ledger") {
+        eprintln!("- ledger vs ct-merkle …");
+        tables.push(ledger::append(size));
+    }
+    if wanted("postgres") {
+        eprintln!("- hogo on PostgreSQL vs pgcrypto …");
+        if let Some(t) = postgres::versus_pgcrypto(size) {
+            tables.push(t);
+        }
     }
     let md = report::render(&machine::describe(), size, &tables);
     println!("{md}");

@@ -45,16 +45,22 @@ fn statements(url: &str, what: &str, per: usize) {
     let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
     let rows = c
         .query(
-            "SELECT calls, rows, total_exec_time, shared_blks_hit + shared_blks_read, query
-             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database
-                 WHERE datname = current_database())
+            "SELECT calls, rows, total_exec_time + total_plan_time, shared_blks_hit + shared_blks_read, query
+             FROM pg_stat_statements
+             WHERE dbid IN (SELECT oid FROM pg_database WHERE datname NOT LIKE 'bench_pgcrypto')
              ORDER BY total_exec_time DESC",
             &[],
         )
         .unwrap();
     let per = per as f64;
     let calls: i64 = rows.iter().map(|r| r.get::<_, i64>(0)).sum();
-    eprintln!("{what} statements: {calls} calls = {:.1} per unit", calls as f64 / per);
+    let ms: f64 = rows.iter().map(|r| r.get::<_, f64>(2)).sum();
+    eprintln!(
+        "{what} statements: {calls} calls = {:.1} per unit, server time (plan + execute) \
+         {:.1} µs per unit",
+        calls as f64 / per,
+        ms * 1000.0 / per
+    );
     for r in rows.iter().take(30) {
         let (calls, n_rows, ms, blocks, q): (i64, i64, f64, i64, String) =
             (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
@@ -111,7 +117,9 @@ fn explain_documents(url: &str, org: hogo_domain::OrganisationId, subject: Subje
 pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     let diagnostics = std::env::var_os("HOGO_BENCH_PG_SCANS").is_some();
     let server = if diagnostics {
-        cluster::Cluster::start_with("-c shared_preload_libraries=pg_stat_statements")
+        cluster::Cluster::start_with(
+            "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on",
+        )
     } else {
         cluster::Cluster::start()
     };
@@ -233,6 +241,19 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         .collect();
     let p50 = median(lookups);
     if diagnostics {
+        let cpu = || -> u64 {
+            std::fs::read_to_string("/proc/self/schedstat")
+                .ok()
+                .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
+                .unwrap_or(0)
+        };
+        let (c0, t) = (cpu(), Instant::now());
+        for i in 0..1000 {
+            app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
+        }
+        let (wall, on_cpu) = (t.elapsed(), Duration::from_nanos(cpu() - c0));
+        eprintln!("1000 lookups: wall {wall:.2?}, this process on CPU {on_cpu:.2?}");
+
         statements(&data, "lookup", 200.min(n));
     }
     // The same lookups again while the server does not wait for the WAL flush of a
