@@ -305,8 +305,8 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
              shares a number — and no tamper detection), for context only. hogo: `collect_numbers` \
              in batches of {BATCH} (本人確認, uniqueness, per-subject AES-256-GCM, blind index, \
              holdings, one ledger entry per number, durable) and `find_subject_by_number` p50 of \
-             200, each lookup durably logging its access. `add_subject` took {:.2?} ({:.0}/s, one \
-             transaction each) and is not in the import. Not durable, diagnostic only: hogo's \
+             200, each lookup durably logging its access. `add_subjects` took {:.2?} ({:.0}/s, batches \
+             of 1000) and is not in the import. Not durable, diagnostic only: hogo's \
              lookup p50 with `synchronous_commit = off` was {async_p50:.2?}.",
             register,
             rate(n, register)

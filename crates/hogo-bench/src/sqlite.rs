@@ -102,8 +102,8 @@ pub(crate) fn collect_and_lookup(n: usize) -> Table {
             "Both files use WAL with `synchronous=FULL` and commit every {BATCH} numbers. Bare SQLite \
              stores the digits in plaintext with an index — what the protections are measured \
              against, not an acceptable design. The scan opens all N through the application \
-             (one 利用 ledger entry each, as an honest system without an index must). `add_subject` \
-             (one transaction each) is setup and is not timed."
+             (one 利用 ledger entry each, as an honest system without an index must). `add_subjects` \
+             (batches of 1000) is setup and is not timed."
         ),
         pairs: vec![
             Pair {

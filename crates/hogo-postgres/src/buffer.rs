@@ -45,6 +45,8 @@ pub(crate) struct TxCache {
     pub(crate) docs_dirty: BTreeSet<(String, String)>,
     /// Collections read whole: `docs` holds every document of them.
     pub(crate) docs_complete: HashSet<String>,
+    /// Id prefixes read whole, by collection: `docs` holds every document under them.
+    pub(crate) prefixes_complete: HashSet<(String, String)>,
 
     // ---- vault
     pub(crate) index_root: Option<Option<IndexRootRecord>>,

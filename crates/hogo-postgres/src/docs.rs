@@ -6,7 +6,9 @@
 //! Puts are buffered and reads go through the transaction's cache ([`crate::buffer`]):
 //! a document read or written once is not fetched again, a collection listed once is
 //! answered from the cache, and a prefix range is the server's rows with the buffered
-//! puts merged in.
+//! puts merged in. The port's hints ([`DocumentStore::prefetch`],
+//! [`DocumentStore::prefetch_prefixes`]) fill the cache for a whole batch in one round
+//! trip each, so a bulk use case does not pay one round trip per row.
 
 use hogo::Error;
 use hogo::docs::DocumentStore;
@@ -27,6 +29,11 @@ pub(crate) struct PgDocs<'a, 'c> {
     pub(crate) ctx: &'a TxCtx<'c>,
 }
 
+/// The exclusive upper bound of the ids starting with `prefix` (`COLLATE "C"` order).
+fn upper_bound(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
 /// `(id, body)` rows.
 fn pairs(rows: &[postgres::Row]) -> Result<Vec<(String, String)>, Fault> {
     rows.iter()
@@ -40,6 +47,17 @@ impl PgDocs<'_, '_> {
     /// (they win), or the cache alone for a collection already read whole. Caches what
     /// it read.
     fn range(&self, collection: &str, bounds: Option<(&str, &str)>) -> Result<Vec<String>, Fault> {
+        self.range_of(collection, bounds, None)
+    }
+
+    /// [`Self::range`], where `prefix` names the id prefix `bounds` cover (a prefix
+    /// fetched whole by [`DocumentStore::prefetch_prefixes`] is answered from the cache).
+    fn range_of(
+        &self,
+        collection: &str,
+        bounds: Option<(&str, &str)>,
+        prefix: Option<&str>,
+    ) -> Result<Vec<String>, Fault> {
         let c = self.ctx;
         let key = |id: &str| (collection.to_owned(), id.to_owned());
         let (lo, hi) = match bounds {
@@ -48,7 +66,9 @@ impl PgDocs<'_, '_> {
             None => (key(""), (format!("{collection}\0"), String::new())),
         };
         let mut cache = c.cache.borrow_mut();
-        if !cache.docs_complete.contains(collection) {
+        let cached = cache.docs_complete.contains(collection)
+            || prefix.is_some_and(|p| cache.prefixes_complete.contains(&key(p)));
+        if !cached {
             drop(cache);
             let rows = match bounds {
                 Some((from, to)) => c.query(
@@ -141,8 +161,107 @@ impl DocumentStore for PgDocs<'_, '_> {
     ) -> Result<Vec<String>, Error> {
         self.ctx.scope(organisation).map_err(app_err)?;
         // A range over the (organisation, collection, id) key: ids in [prefix, prefix + U+10FFFF).
-        let upper = format!("{prefix}\u{10FFFF}");
-        self.range(collection, Some((prefix, &upper))).map_err(app_err)
+        let upper = upper_bound(prefix);
+        self.range_of(collection, Some((prefix, &upper)), Some(prefix)).map_err(app_err)
+    }
+
+    fn prefetch(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        ids: &[String],
+    ) -> Result<(), Error> {
+        let c = self.ctx;
+        c.scope(organisation).map_err(app_err)?;
+        let wanted: Vec<&str> = {
+            let cache = c.cache.borrow();
+            if cache.docs_complete.contains(collection) {
+                return Ok(());
+            }
+            let mut v: Vec<&str> = ids
+                .iter()
+                .map(String::as_str)
+                .filter(|id| !cache.docs.contains_key(&(collection.to_owned(), (*id).to_owned())))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let rows = c
+            .query(
+                "SELECT id, body FROM documents
+                 WHERE organisation = $1 AND collection = $2 AND id = ANY($3::text[])",
+                &[&c.org_blob(), &collection, &wanted],
+            )
+            .and_then(|rows| pairs(&rows))
+            .map_err(app_err)?;
+        let mut found: std::collections::HashMap<String, String> = rows.into_iter().collect();
+        let mut cache = c.cache.borrow_mut();
+        for id in wanted {
+            // A document this transaction wrote or deleted meanwhile keeps its cached state.
+            cache
+                .docs
+                .entry((collection.to_owned(), id.to_owned()))
+                .or_insert_with(|| found.remove(id));
+        }
+        Ok(())
+    }
+
+    fn prefetch_prefixes(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        prefixes: &[String],
+    ) -> Result<(), Error> {
+        let c = self.ctx;
+        c.scope(organisation).map_err(app_err)?;
+        let wanted: Vec<&str> = {
+            let cache = c.cache.borrow();
+            if cache.docs_complete.contains(collection) {
+                return Ok(());
+            }
+            let mut v: Vec<&str> = prefixes
+                .iter()
+                .map(String::as_str)
+                .filter(|p| {
+                    !cache.prefixes_complete.contains(&(collection.to_owned(), (*p).to_owned()))
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let uppers: Vec<String> = wanted.iter().map(|p| upper_bound(p)).collect();
+        // `OFFSET 0` keeps the subquery a per-prefix index range: flattened into a join,
+        // a planner with stale statistics (a bulk import outruns autovacuum's ANALYZE)
+        // materialised the whole collection and filtered it once per prefix (measured:
+        // 2.1 s instead of 4 ms for 1 000 prefixes over 30 000 documents).
+        let rows = c
+            .query(
+                "SELECT d.id, d.body
+                 FROM UNNEST($3::text[], $4::text[]) AS p(lo, hi)
+                 CROSS JOIN LATERAL (SELECT id, body FROM documents
+                     WHERE organisation = $1 AND collection = $2 AND id >= p.lo AND id < p.hi
+                     OFFSET 0) d",
+                &[&c.org_blob(), &collection, &wanted, &uppers],
+            )
+            .and_then(|rows| pairs(&rows))
+            .map_err(app_err)?;
+        let mut cache = c.cache.borrow_mut();
+        for (id, body) in rows {
+            // Buffered puts and deletes of this transaction win over the server's rows.
+            cache.docs.entry((collection.to_owned(), id)).or_insert(Some(body));
+        }
+        for p in wanted {
+            cache.prefixes_complete.insert((collection.to_owned(), p.to_owned()));
+        }
+        Ok(())
     }
 
     fn delete(

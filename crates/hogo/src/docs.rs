@@ -32,18 +32,41 @@ pub trait DocumentStore {
     /// Every document of a collection, ordered by id.
     fn list(&self, organisation: OrganisationId, collection: &str) -> Result<Vec<String>, Error>;
     /// Every document of a collection whose id starts with `prefix`, ordered by id (e.g.
-    /// one subject's holdings, keyed `"{subject}:…"`). The default filters [`list`]'s
-    /// result; adapters answer it from their index.
-    ///
-    /// [`list`]: DocumentStore::list
+    /// one subject's holdings, keyed `"{subject}:…"`), answered from the store's index.
     fn list_prefix(
         &self,
         organisation: OrganisationId,
         collection: &str,
         prefix: &str,
-    ) -> Result<Vec<String>, Error> {
-        let _ = prefix;
-        self.list(organisation, collection)
+    ) -> Result<Vec<String>, Error>;
+
+    /// A hint that this transaction will soon [`get`] these documents. A store that
+    /// caches per transaction fetches them in one round trip; the others need not do
+    /// anything. It changes no answer: later reads see exactly what they would have seen.
+    ///
+    /// [`get`]: DocumentStore::get
+    fn prefetch(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        ids: &[String],
+    ) -> Result<(), Error> {
+        let _ = (organisation, collection, ids);
+        Ok(())
+    }
+
+    /// A hint that this transaction will soon [`list_prefix`] these prefixes (one round
+    /// trip on a server instead of one per prefix). It changes no answer.
+    ///
+    /// [`list_prefix`]: DocumentStore::list_prefix
+    fn prefetch_prefixes(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        prefixes: &[String],
+    ) -> Result<(), Error> {
+        let _ = (organisation, collection, prefixes);
+        Ok(())
     }
 
     /// Deletes a document; returns whether it existed.
@@ -139,6 +162,27 @@ impl Collection {
         prefix: &str,
     ) -> Result<Vec<T>, Error> {
         store.list_prefix(org, self.0, prefix)?.iter().map(|t| de(t)).collect()
+    }
+
+    /// Hints that the documents `ids` will be read soon ([`DocumentStore::prefetch`]).
+    pub fn prefetch(
+        self,
+        store: &dyn DocumentStore,
+        org: OrganisationId,
+        ids: &[String],
+    ) -> Result<(), Error> {
+        store.prefetch(org, self.0, ids)
+    }
+
+    /// Hints that the documents under `prefixes` will be listed soon
+    /// ([`DocumentStore::prefetch_prefixes`]).
+    pub fn prefetch_prefixes(
+        self,
+        store: &dyn DocumentStore,
+        org: OrganisationId,
+        prefixes: &[String],
+    ) -> Result<(), Error> {
+        store.prefetch_prefixes(org, self.0, prefixes)
     }
 
     /// Deletes the document `id`.

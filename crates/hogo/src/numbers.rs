@@ -182,83 +182,41 @@ impl<S: Store> Hogo<S> {
     /// the person, the entry confirmed and the collection source recorded, which only
     /// [`Hogo::register_seeker`] (`hogo seeker register`) does.
     pub fn add_subject(&self, session: &Session, input: NewSubject) -> Result<SubjectId, Error> {
-        if input.kind == SubjectKind::JobSeeker {
-            return Err(invalid(
-                "kind",
-                RuleId::P1,
-                "求職者は「hogo seeker register」（register_seeker）で登録してください（利用目的の明示・入力内容の確認・収集元の記録が必要です。P1・P2）",
-                "register a job seeker with `hogo seeker register` (register_seeker): the purposes stated, the entry confirmed and the collection source must be recorded (P1, P2)",
-            ));
-        }
-        if input.reference.trim().is_empty() {
-            return Err(invalid(
-                "reference",
-                RuleId::M6,
-                "社員番号等の参照番号を入力してください",
-                "a reference is required",
-            ));
-        }
-        if hogo_domain::my_number::find_my_number_like(&input.reference).is_some() {
-            return Err(invalid(
-                "reference",
-                RuleId::M8,
-                "参照番号に個人番号を使うことはできません（番号法9条）",
-                "a My Number must not be used as a reference (番号法9条)",
-            ));
-        }
-        if input.profile.name.trim().is_empty() {
-            return Err(invalid(
-                "profile.name",
-                RuleId::P4,
-                "氏名を入力してください",
-                "the name is required",
-            ));
+        check_new_subject(&input, "")?;
+        self.with_session(session, Action::Acquisition, &mut |ports, actor, tx| {
+            let settings = settings(tx)?;
+            add_one(ports, actor, tx, &settings, &input)
+        })
+    }
+
+    /// Registers many subjects in **one** transaction (a year-start import): every row
+    /// is checked like [`Hogo::add_subject`] (errors name the row, `rows[i].…`); one bad
+    /// row fails the whole batch and nothing is stored. A dependant may name an employee
+    /// registered earlier in the same batch.
+    pub fn add_subjects(
+        &self,
+        session: &Session,
+        inputs: &[NewSubject],
+    ) -> Result<Vec<SubjectId>, Error> {
+        for (i, input) in inputs.iter().enumerate() {
+            check_new_subject(input, &format!("rows[{i}]."))?;
         }
         self.with_session(session, Action::Acquisition, &mut |ports, actor, tx| {
             let settings = settings(tx)?;
-            decide(&ctx(actor, &settings, Some(&input.kind)), &Operation::ManageSubject)?;
-            if let SubjectKind::Dependent { of, .. } = input.kind {
-                let employee = subject_record(tx, of)?;
-                if employee.subject.kind != SubjectKind::Employee {
-                    return Err(invalid(
-                        "kind.of",
-                        RuleId::M1,
-                        "扶養親族は従業員に紐付けます",
-                        "a dependant belongs to an employee",
-                    ));
-                }
-            }
-            if let Some(other) = input.same_person_as {
-                subject_record(tx, other)?;
-            }
-            let id: SubjectId = SubjectId::from_uuid(ports.ids.new_uuid());
-            let record = SubjectRecord {
-                organisation: tx.organisation,
-                subject: Subject { id, kind: input.kind, same_person_as: input.same_person_as },
-                reference: input.reference.trim().to_owned(),
-                created_at: ports.now(),
-                events: Vec::new(),
-            };
-            SUBJECTS.put(tx.docs, tx.organisation, &id.to_string(), &record)?;
-            let profile_record = RecordId::from_uuid(ports.ids.new_uuid());
-            let json = zeroize::Zeroizing::new(
-                serde_json::to_vec(&input.profile).map_err(|e| Error::Internal(e.to_string()))?,
-            );
-            let vault = ports.vault()?;
-            vault.seal(
-                tx.vault,
-                tx.keks,
-                &profile_ctx(tx.organisation, id, profile_record),
-                &json,
-            )?;
-            PROFILE_RECORDS.put(tx.docs, tx.organisation, &id.to_string(), &profile_record)?;
-            let e = entry(ports, actor, Action::Acquisition)
-                .with_subject(id)
-                .with_object(ObjectRef::Record(profile_record))
-                .with_document_kind(DocumentKind::new("subject_profile")?)
-                .with_note(&format!("{}を登録", input.kind.label_ja()))?;
-            log(tx, ports, vec![e])?;
-            Ok(id)
+            // The subjects the rows refer to, in one round trip on a server (a hint).
+            let referred: Vec<String> = inputs
+                .iter()
+                .flat_map(|i| {
+                    let of = match i.kind {
+                        SubjectKind::Dependent { of, .. } => Some(of),
+                        _ => None,
+                    };
+                    of.into_iter().chain(i.same_person_as)
+                })
+                .map(|s| s.to_string())
+                .collect();
+            SUBJECTS.prefetch(&*tx.docs, tx.organisation, &referred)?;
+            inputs.iter().map(|input| add_one(ports, actor, tx, &settings, input)).collect()
         })
     }
 
@@ -315,6 +273,10 @@ impl<S: Store> Hogo<S> {
                 .flat_map(|i| [(i.subject, DataClass::MyNumber), (i.subject, DataClass::Profile)])
                 .collect();
             tx.vault.prefetch_data_keys(org, &owners).map_err(hogo_vault::VaultError::from)?;
+            let ids: Vec<String> = inputs.iter().map(|i| i.subject.to_string()).collect();
+            SUBJECTS.prefetch(&*tx.docs, org, &ids)?;
+            NUMBER_RECORDS.prefetch(&*tx.docs, org, &ids)?;
+            retention_ops::prefetch_subjects(tx, inputs.iter().map(|i| i.subject))?;
             inputs.iter().map(|input| collect_one(ports, actor, tx, input)).collect()
         })
     }
@@ -583,6 +545,93 @@ pub(crate) fn all_holdings(tx: &Tx<'_>) -> Result<Vec<Holding>, Error> {
 }
 
 /// The body of `collect_number`, shared with the batch form.
+/// The checks of a new subject that need no store (`field` prefixes the field names,
+/// e.g. `rows[3].` in a batch).
+fn check_new_subject(input: &NewSubject, field: &str) -> Result<(), Error> {
+    if input.kind == SubjectKind::JobSeeker {
+        return Err(invalid(
+            &format!("{field}kind"),
+            RuleId::P1,
+            "求職者は「hogo seeker register」（register_seeker）で登録してください（利用目的の明示・入力内容の確認・収集元の記録が必要です。P1・P2）",
+            "register a job seeker with `hogo seeker register` (register_seeker): the purposes stated, the entry confirmed and the collection source must be recorded (P1, P2)",
+        ));
+    }
+    if input.reference.trim().is_empty() {
+        return Err(invalid(
+            &format!("{field}reference"),
+            RuleId::M6,
+            "社員番号等の参照番号を入力してください",
+            "a reference is required",
+        ));
+    }
+    if hogo_domain::my_number::find_my_number_like(&input.reference).is_some() {
+        return Err(invalid(
+            &format!("{field}reference"),
+            RuleId::M8,
+            "参照番号に個人番号を使うことはできません（番号法9条）",
+            "a My Number must not be used as a reference (番号法9条)",
+        ));
+    }
+    if input.profile.name.trim().is_empty() {
+        return Err(invalid(
+            &format!("{field}profile.name"),
+            RuleId::P4,
+            "氏名を入力してください",
+            "the name is required",
+        ));
+    }
+    Ok(())
+}
+
+/// Registers one checked subject inside the caller's transaction: the policy (M3 / P5),
+/// the dependant's employee, the sealed profile (P9, M13) and the 取得 entry (M5 ①).
+fn add_one(
+    ports: &Ports<'_>,
+    actor: &Actor,
+    tx: &mut Tx<'_>,
+    settings: &OrganisationSettings,
+    input: &NewSubject,
+) -> Result<SubjectId, Error> {
+    decide(&ctx(actor, settings, Some(&input.kind)), &Operation::ManageSubject)?;
+    if let SubjectKind::Dependent { of, .. } = input.kind {
+        let employee = subject_record(tx, of)?;
+        if employee.subject.kind != SubjectKind::Employee {
+            return Err(invalid(
+                "kind.of",
+                RuleId::M1,
+                "扶養親族は従業員に紐付けます",
+                "a dependant belongs to an employee",
+            ));
+        }
+    }
+    if let Some(other) = input.same_person_as {
+        subject_record(tx, other)?;
+    }
+    let id: SubjectId = SubjectId::from_uuid(ports.ids.new_uuid());
+    let record = SubjectRecord {
+        organisation: tx.organisation,
+        subject: Subject { id, kind: input.kind, same_person_as: input.same_person_as },
+        reference: input.reference.trim().to_owned(),
+        created_at: ports.now(),
+        events: Vec::new(),
+    };
+    SUBJECTS.put(tx.docs, tx.organisation, &id.to_string(), &record)?;
+    let profile_record = RecordId::from_uuid(ports.ids.new_uuid());
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec(&input.profile).map_err(|e| Error::Internal(e.to_string()))?,
+    );
+    let vault = ports.vault()?;
+    vault.seal(tx.vault, tx.keks, &profile_ctx(tx.organisation, id, profile_record), &json)?;
+    PROFILE_RECORDS.put(tx.docs, tx.organisation, &id.to_string(), &profile_record)?;
+    let e = entry(ports, actor, Action::Acquisition)
+        .with_subject(id)
+        .with_object(ObjectRef::Record(profile_record))
+        .with_document_kind(DocumentKind::new("subject_profile")?)
+        .with_note(&format!("{}を登録", input.kind.label_ja()))?;
+    log(tx, ports, vec![e])?;
+    Ok(id)
+}
+
 fn collect_one(
     ports: &Ports<'_>,
     actor: &Actor,

@@ -129,6 +129,7 @@ impl RetentionState {
     }
 
     /// The state of one subject only (its holdings, events and needs; every hold).
+    /// [`prefetch_subjects`] fetches it for a batch of subjects in one go.
     pub(crate) fn load_subject(tx: &Tx<'_>, subject: SubjectId) -> Result<Self, Error> {
         let org = tx.organisation;
         let config: RetentionConfig =
@@ -159,6 +160,20 @@ impl RetentionState {
             },
         )
     }
+}
+
+/// Hints that [`RetentionState::load_subject`] will run for each of `subjects` (their
+/// holdings, events and needs are fetched per collection in one round trip on a server).
+pub(crate) fn prefetch_subjects(
+    tx: &Tx<'_>,
+    subjects: impl Iterator<Item = SubjectId>,
+) -> Result<(), Error> {
+    let org = tx.organisation;
+    let prefixes: Vec<String> = subjects.map(|s| format!("{s}:")).collect();
+    for collection in [HOLDINGS, EVENTS, NEEDS] {
+        collection.prefetch_prefixes(&*tx.docs, org, &prefixes)?;
+    }
+    Ok(())
 }
 
 fn bucket_of(month: DisposalMonth) -> Bucket {

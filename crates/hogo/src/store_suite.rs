@@ -38,6 +38,7 @@ pub fn run_all<S: Store>(make: impl Fn() -> S) {
     rollback_discards_every_handle(&make());
     organisations_are_scoped(&make());
     documents_behave_like_a_keyed_map(&make());
+    prefixes_list_only_their_ids_and_prefetch_changes_no_answer(&make());
     ledger_appends_verify_and_checkpoint(&make());
     vault_seals_opens_finds_and_shreds(&make());
     auth_rows_round_trip(&make());
@@ -243,6 +244,54 @@ pub fn documents_behave_like_a_keyed_map<S: Store>(store: &S) {
     .expect("reads");
     let left = run(store, o, |tx| tx.docs.list(o, "subject")).expect("list");
     assert_eq!(left, vec!["1", "2bis"]);
+}
+
+/// Invariant 1: `list_prefix` answers exactly the ids under the prefix, in id order, in
+/// the transaction's organisation, with its own puts and deletes applied; the prefetch
+/// hints change no answer (before or after writes in the same transaction).
+pub fn prefixes_list_only_their_ids_and_prefetch_changes_no_answer<S: Store>(store: &S) {
+    let (o, other) = (org(5), org(15));
+    run(store, o, |tx| {
+        for (id, body) in [("s1:a", "a"), ("s1:b", "b"), ("s10:a", "10a"), ("s2:a", "2a")] {
+            tx.docs.put(o, "subject", id, body)?;
+        }
+        tx.docs.put(o, "holding", "s1:x", "x")
+    })
+    .expect("puts");
+    run(store, other, |tx| tx.docs.put(other, "subject", "s1:z", "other tenant")).expect("put");
+    let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    run(store, o, |tx| {
+        assert_eq!(tx.docs.list_prefix(o, "subject", "s1:")?, vec!["a", "b"]);
+        assert_eq!(tx.docs.list_prefix(o, "subject", "s1")?, vec!["10a", "a", "b"], "id order");
+        tx.docs.prefetch_prefixes(o, "subject", &ids(&["s1:", "s3:", "s1:"]))?;
+        tx.docs.prefetch(o, "subject", &ids(&["s1:a", "s2:a", "zz"]))?;
+        tx.docs.put(o, "subject", "s1:c", "c")?;
+        assert!(tx.docs.delete(o, "subject", "s1:a")?);
+        tx.docs.put(o, "subject", "s3:n", "new")?;
+        assert_eq!(tx.docs.list_prefix(o, "subject", "s1:")?, vec!["b", "c"], "puts and deletes");
+        assert_eq!(tx.docs.list_prefix(o, "subject", "s3:")?, vec!["new"]);
+        assert_eq!(tx.docs.list_prefix(o, "subject", "s2:")?, vec!["2a"]);
+        assert_eq!(tx.docs.list_prefix(o, "holding", "s1:")?, vec!["x"], "one collection");
+        assert_eq!(tx.docs.get(o, "subject", "s1:a")?, None, "deleted after the prefetch");
+        assert_eq!(tx.docs.get(o, "subject", "s2:a")?.as_deref(), Some("2a"));
+        assert_eq!(tx.docs.get(o, "subject", "zz")?, None);
+        // Hints after writes keep the transaction's own writes.
+        tx.docs.prefetch(o, "subject", &ids(&["s1:c", "s1:a"]))?;
+        tx.docs.prefetch_prefixes(o, "subject", &ids(&["s1:", "s3:"]))?;
+        assert_eq!(tx.docs.get(o, "subject", "s1:c")?.as_deref(), Some("c"));
+        assert_eq!(tx.docs.list_prefix(o, "subject", "s1:")?, vec!["b", "c"]);
+        Ok(())
+    })
+    .expect("reads with hints");
+    let after = run(store, o, |tx| {
+        tx.docs.prefetch_prefixes(o, "subject", &ids(&["s1:"]))?;
+        tx.docs.list_prefix(o, "subject", "s1:")
+    })
+    .expect("list");
+    assert_eq!(after, vec!["b", "c"], "the transaction's writes committed");
+    let theirs =
+        run(store, other, |tx| tx.docs.list_prefix(other, "subject", "s1:")).expect("list");
+    assert_eq!(theirs, vec!["other tenant"], "P5/M3: prefixes stay in their organisation");
 }
 
 /// M5: the ledger on this store appends with dense sequences, checkpoints, erases a

@@ -49,6 +49,23 @@ impl DocumentStore for MemoryDocuments {
             .collect())
     }
 
+    fn list_prefix(
+        &self,
+        organisation: OrganisationId,
+        collection: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, Error> {
+        let from = (organisation, collection.to_owned(), prefix.to_owned());
+        Ok(self
+            .docs
+            .range(from..)
+            .take_while(|((o, c, id), _)| {
+                *o == organisation && c == collection && id.starts_with(prefix)
+            })
+            .map(|(_, v)| v.clone())
+            .collect())
+    }
+
     fn delete(
         &mut self,
         organisation: OrganisationId,

@@ -101,14 +101,20 @@ pub fn employee(reference: impl Into<String>) -> NewSubject {
     }
 }
 
-/// Adds `n` employees `{prefix}-0…` one transaction each; returns their ids in order.
+/// Adds `n` employees `{prefix}-0…` in transactions of 1 000 ([`Hogo::add_subjects`]);
+/// returns their ids in order.
 pub fn add_employees<S: Store>(
     app: &Hogo<S>,
     session: &Session,
     prefix: &str,
     n: usize,
 ) -> Result<Vec<SubjectId>, Error> {
-    (0..n).map(|i| app.add_subject(session, employee(format!("{prefix}-{i}")))).collect()
+    let rows: Vec<NewSubject> = (0..n).map(|i| employee(format!("{prefix}-{i}"))).collect();
+    let mut ids = Vec::with_capacity(n);
+    for batch in rows.chunks(1000) {
+        ids.extend(app.add_subjects(session, batch)?);
+    }
+    Ok(ids)
 }
 
 /// A collection for `affair`, checked in person with the Individual Number Card by

@@ -56,6 +56,14 @@ fn batch_collection_is_all_or_nothing() {
     journeys::batch_collection_is_all_or_nothing(store, &observe);
 }
 
+/// M6, M8, invariant 4: a registration batch with one bad row stores and logs nothing;
+/// the fixed batch registers every row.
+#[test]
+fn batch_registration_is_all_or_nothing() {
+    let Some((_server, store, observe)) = fresh() else { return };
+    journeys::batch_registration_is_all_or_nothing(store, &observe);
+}
+
 /// M9, M11: 完結 starts the insurance documents' periods; dependants follow the employee.
 #[test]
 fn completion_and_dependants_follow_the_employee() {

@@ -324,6 +324,10 @@ fn docs_script(s: &mut dyn DocumentStore, o: OrganisationId) -> Vec<String> {
     see(&s.put(o, "organisation", "settings", "{}"));
     see(&s.list(o, "subject"));
     see(&s.list(o, "none"));
+    see(&s.put(o, "subject", "a:1", "3"));
+    see(&s.list_prefix(o, "subject", "a"));
+    see(&s.list_prefix(o, "subject", "a:"));
+    see(&s.list_prefix(o, "subject", "z"));
     see(&s.get(o, "subject", "a"));
     see(&s.delete(o, "subject", "a"));
     see(&s.delete(o, "subject", "a"));

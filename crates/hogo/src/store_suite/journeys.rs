@@ -327,6 +327,72 @@ pub fn batch_collection_is_all_or_nothing<S: Store>(store: S, observe: &Observe<
     );
 }
 
+/// M6, M8, P4, invariant 4: a year-start registration batch is all or nothing — a row
+/// with a My Number as its reference is refused before anything runs and the error names
+/// that row; a dependant attached to a non-employee fails inside the transaction and
+/// rolls back the rows before it; the fixed batch stores every row, each with its own
+/// 取得 entry (M5 ①).
+pub fn batch_registration_is_all_or_nothing<S: Store>(store: S, observe: &Observe<S>) {
+    let w = world(store, false);
+    let org = w.manager.organisation();
+    let payee = w
+        .app
+        .add_subject(
+            &w.clerk,
+            NewSubject {
+                kind: SubjectKind::Payee(hogo_domain::PayeeKind::Remuneration),
+                reference: "P-1".into(),
+                same_person_as: None,
+                profile: profile("支払先"),
+            },
+        )
+        .unwrap();
+    let row = |i: usize| NewSubject {
+        kind: SubjectKind::Employee,
+        reference: format!("Y-{i}"),
+        same_person_as: None,
+        profile: profile("一括"),
+    };
+    let entries = || w.app.verify_ledger(org).unwrap().entries;
+    let (docs, vault, logged) =
+        (observe(w.app.store(), Part::Documents), observe(w.app.store(), Part::Vault), entries());
+    let mut bad = vec![row(0), row(1), row(2)];
+    bad[1].reference = format!("ref {}", synthetic_number(7).expose());
+    match w.app.add_subjects(&w.clerk, &bad) {
+        Err(Error::Invalid { field, rule, message }) => {
+            assert_eq!((field.as_str(), rule), ("rows[1].reference", RuleId::M8));
+            assert!(!message.contains(synthetic_number(7).expose()), "M8: no number in errors");
+        }
+        other => panic!("expected rows[1].reference to be refused, got {other:?}"),
+    }
+    let mut orphan = vec![row(0), row(1), row(2)];
+    orphan[2].kind = SubjectKind::Dependent { of: payee, category3_spouse: false };
+    assert!(matches!(
+        w.app.add_subjects(&w.clerk, &orphan),
+        Err(Error::Invalid { ref field, .. }) if field == "kind.of"
+    ));
+    assert_eq!(docs, observe(w.app.store(), Part::Documents), "a failed batch stores nothing");
+    assert_eq!(vault, observe(w.app.store(), Part::Vault), "a failed batch seals nothing");
+    assert_eq!(entries(), logged, "a failed batch logs nothing");
+    let ids = w.app.add_subjects(&w.clerk, &[row(0), row(1), row(2)]).unwrap();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(entries(), logged + 3, "M5 ①: one 取得 entry per registered subject");
+    let listed: Vec<SubjectId> =
+        w.app.subjects(&w.clerk).unwrap().iter().map(|r| r.subject.id).collect();
+    assert!(ids.iter().all(|id| listed.contains(id)), "every row is registered");
+    let dependants = w
+        .app
+        .add_subjects(
+            &w.clerk,
+            &[NewSubject {
+                kind: SubjectKind::Dependent { of: ids[0], category3_spouse: false },
+                ..row(9)
+            }],
+        )
+        .unwrap();
+    assert_eq!(dependants.len(), 1, "dependants of a batch's employees in the next batch");
+}
+
 /// M9, M11 (番号GL 第4-3-(3)B): an insurance document's period runs from 完結 (recorded
 /// on the holdings), and a dependant's number stops being needed when the employee who
 /// declared them leaves — both numbers then fall due on time.

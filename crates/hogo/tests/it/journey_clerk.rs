@@ -43,6 +43,13 @@ fn batch_collection_is_all_or_nothing() {
     journeys::batch_collection_is_all_or_nothing(MemoryStore::new(), &observe);
 }
 
+/// M6, M8, invariant 4: a registration batch with one bad row stores and logs nothing;
+/// the fixed batch registers every row with its own entry.
+#[test]
+fn batch_registration_is_all_or_nothing() {
+    journeys::batch_registration_is_all_or_nothing(MemoryStore::new(), &observe);
+}
+
 /// M9, M11 (番号GL 第4-3-(3)B): an insurance document's period runs from 完結, and a
 /// dependant's number stops being needed when the employee who declared them leaves.
 #[test]
