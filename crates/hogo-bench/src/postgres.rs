@@ -35,6 +35,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Nanoseconds this process has run on a CPU (`/proc/self/schedstat`; 0 elsewhere).
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
+        .unwrap_or(0)
+}
+
 fn rate(n: usize, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64()
 }
@@ -222,12 +230,14 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
         c.batch_execute("SELECT pg_stat_statements_reset(); SELECT pg_stat_reset();").unwrap();
     }
-    let t = Instant::now();
+    let (t, c0) = (Instant::now(), cpu_ns());
     for chunk in rows.chunks(BATCH) {
         app.collect_numbers(&session, chunk).unwrap();
     }
     let collect = t.elapsed();
     if diagnostics {
+        let on_cpu = Duration::from_nanos(cpu_ns() - c0);
+        eprintln!("import: wall {collect:.2?}, this process on CPU {on_cpu:.2?}");
         statements(&data, "import", n);
         explain_documents(&data, init.organisation, subjects[n / 2]);
     }
@@ -241,17 +251,11 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         .collect();
     let p50 = median(lookups);
     if diagnostics {
-        let cpu = || -> u64 {
-            std::fs::read_to_string("/proc/self/schedstat")
-                .ok()
-                .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
-                .unwrap_or(0)
-        };
-        let (c0, t) = (cpu(), Instant::now());
+        let (c0, t) = (cpu_ns(), Instant::now());
         for i in 0..1000 {
             app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
         }
-        let (wall, on_cpu) = (t.elapsed(), Duration::from_nanos(cpu() - c0));
+        let (wall, on_cpu) = (t.elapsed(), Duration::from_nanos(cpu_ns() - c0));
         eprintln!("1000 lookups: wall {wall:.2?}, this process on CPU {on_cpu:.2?}");
 
         statements(&data, "lookup", 200.min(n));
@@ -285,14 +289,21 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
         for r in c
             .query(
-                "SELECT relname::text, seq_scan, seq_tup_read, COALESCE(idx_tup_fetch, 0)
-                 FROM pg_stat_user_tables ORDER BY seq_tup_read DESC",
+                "SELECT relname::text, seq_scan, seq_tup_read, COALESCE(idx_tup_fetch, 0),
+                        n_tup_ins, n_tup_upd, n_tup_hot_upd,
+                        (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid)
+                 FROM pg_stat_user_tables t ORDER BY n_tup_ins DESC",
                 &[],
             )
             .unwrap()
         {
             let (t, s, tup, i): (String, i64, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
-            eprintln!("scans {t}: seq {s} (rows read {tup}), rows fetched by index {i}");
+            let (ins, upd, hot, idx): (i64, i64, i64, i64) =
+                (r.get(4), r.get(5), r.get(6), r.get(7));
+            eprintln!(
+                "table {t}: seq scans {s} (rows read {tup}), rows fetched by index {i}; \
+                 inserted {ins}, updated {upd} (HOT {hot}), {idx} indexes"
+            );
         }
     }
 

@@ -89,6 +89,11 @@ pub const MIGRATIONS: Migrations = &[
         "documents_collection index on (collection, organisation, id)",
         include_str!("../migrations/0002_documents_collection_index.sql"),
     ),
+    (
+        3,
+        "documents keyed by (collection, organisation, id), one index instead of two",
+        include_str!("../migrations/0003_documents_key_order.sql"),
+    ),
 ];
 
 /// The key database's schema migrations (its own `schema_migrations` table).

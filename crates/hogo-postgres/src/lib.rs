@@ -67,5 +67,10 @@ pub mod testkit {
     /// The blind-index candidates query (parameters: organisation, field, key version,
     /// tags).
     pub const CANDIDATES_SQL: &str = crate::vault::CANDIDATES;
+    /// The batch document read by ids (parameters: organisation, collection, ids).
+    pub const DOCUMENTS_BY_IDS_SQL: &str = crate::docs::BY_IDS;
+    /// The batch document read by id prefixes (parameters: organisation, collection,
+    /// lower bounds, upper bounds).
+    pub const DOCUMENTS_BY_PREFIXES_SQL: &str = crate::docs::BY_PREFIXES;
 }
 pub use store::{MAX_ATTEMPTS, POOL_SIZE, PostgresStore, organisation_lock_key};

@@ -103,6 +103,61 @@ fn document_reads_bound_the_id_in_the_index_before_analyze() {
         assert!(cond.contains("id"), "the id is not an index condition:\n{plan}");
         assert!(!plan.contains("Filter"), "a filter over the collection:\n{plan}");
     }
+    // The batch reads of a bulk import (`DocumentStore::prefetch*`), 1 000 at a time.
+    let wanted: Vec<String> = (1000..2000).map(|i| format!("s{i:05}:h")).collect();
+    let lower: Vec<String> = (1000..2000).map(|i| format!("s{i:05}:")).collect();
+    let upper: Vec<String> = lower.iter().map(|p| format!("{p}\u{10FFFF}")).collect();
+    for (sql, params) in [
+        (
+            hogo_postgres::testkit::DOCUMENTS_BY_IDS_SQL,
+            vec![&blob as &(dyn postgres::types::ToSql + Sync), &"holding", &wanted],
+        ),
+        (
+            hogo_postgres::testkit::DOCUMENTS_BY_PREFIXES_SQL,
+            vec![&blob, &"holding", &lower, &upper],
+        ),
+    ] {
+        let plan: Vec<String> = c
+            .query(&format!("EXPLAIN {sql}"), &params)
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect();
+        let plan = plan.join("\n");
+        let cond = plan.lines().find(|l| l.contains("Index Cond")).unwrap_or_default();
+        assert!(cond.contains("id"), "the id is not an index condition:\n{plan}");
+        for bad in ["Filter", "Materialize", "Seq Scan", "Hash"] {
+            assert!(!plan.contains(bad), "{bad} in a batch document read:\n{plan}");
+        }
+    }
+}
+
+/// Schema version 3: documents have one index, the primary key led by the collection, and
+/// the cross-tenant read of a collection's organisations is bounded by it.
+#[test]
+fn documents_have_one_index_led_by_the_collection() {
+    let Some(server) = crate::server_or_skip() else { return };
+    let (data, keys) = server.database_pair();
+    drop(PostgresStore::connect(&data, &keys).unwrap());
+    let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
+    let defs: Vec<String> = c
+        .query("SELECT indexdef FROM pg_indexes WHERE tablename = 'documents'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert!(defs[0].contains("(collection, organisation, id)"), "{defs:?}");
+    let plan: Vec<String> = c
+        .query(
+            "EXPLAIN SELECT DISTINCT organisation FROM documents WHERE collection = $1",
+            &[&"organisation"],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    assert!(plan.join("\n").contains("Index"), "{plan:?}");
 }
 
 /// P9 (lookup by number stays an index probe): the candidates query reads each tag, its
