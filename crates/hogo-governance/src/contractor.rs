@@ -418,7 +418,8 @@ impl Contractor {
     /// Ends the contract; data must be deleted or returned.
     ///
     /// # Errors
-    /// [`GovernanceError::ContractEnded`] if already ended.
+    /// [`GovernanceError::ContractEnded`] if already ended;
+    /// [`GovernanceError::DateOrder`] if `ended_on` is before the registration.
     pub fn end_contract(
         &mut self,
         ended_on: NaiveDate,
@@ -426,6 +427,14 @@ impl Contractor {
     ) -> Result<(), GovernanceError> {
         if self.end.is_some() {
             return Err(GovernanceError::ContractEnded { name: self.name.to_string() });
+        }
+        if ended_on < self.registered_on {
+            return Err(GovernanceError::DateOrder {
+                field: "契約終了日 / contract end date".into(),
+                date: ended_on,
+                earliest: self.registered_on,
+                rule: RuleId::M14,
+            });
         }
         self.end = Some(ContractEnd { ended_on, handling, proof: None });
         Ok(())

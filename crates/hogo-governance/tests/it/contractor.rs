@@ -137,8 +137,8 @@ fn yearly_hearing_is_due_each_september() {
     assert_eq!((next.year, next.overdue), (2026, true));
 }
 
-/// M14, M5⑤: at contract end data are deleted or returned, the deletion proof is recorded,
-/// and an ended contractor can no longer receive data.
+/// M14, M5⑤: at contract end (never before the registration) data are deleted or returned,
+/// the deletion proof is recorded, and an ended contractor can no longer receive data.
 #[test]
 fn contract_end_needs_the_deletion_proof() {
     let mut c = contractor(1, None);
@@ -151,6 +151,15 @@ fn contract_end_needs_the_deletion_proof() {
         }),
         Err(GovernanceError::NotRegistered { .. })
     ));
+    let registered = c.registered_on;
+    assert!(
+        matches!(
+            c.end_contract(registered - chrono::Duration::days(1), EndHandling::Deletion),
+            Err(GovernanceError::DateOrder { earliest, .. }) if earliest == registered
+        ),
+        "M14: a contract cannot end before the contractor was registered"
+    );
+    assert!(c.end.is_none(), "a refused end changes nothing");
     c.end_contract(d(2026, 3, 31), EndHandling::Deletion).unwrap();
     assert!(!c.may_receive_data());
     assert!(c.awaiting_deletion_proof());
