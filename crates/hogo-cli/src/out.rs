@@ -71,6 +71,13 @@ pub(crate) fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 /// Explains an error in one language: the application's typed errors name the field and
 /// the rule; anything else is shown as is (it never carries a number).
 pub(crate) fn explain(err: &anyhow::Error, lang: Lang) -> String {
+    if let Some(at) = err.downcast_ref::<crate::subjects::AtLine>() {
+        let line = match lang {
+            Lang::Ja => format!("{}行目", at.line),
+            Lang::En => format!("line {}", at.line),
+        };
+        return format!("{line}: {}", explain_app(&at.source, lang));
+    }
     if let Some(e) = err.downcast_ref::<hogo::Error>() {
         return explain_app(e, lang);
     }

@@ -322,7 +322,30 @@ fn progress(len: usize) -> indicatif::ProgressBar {
     }
 }
 
-/// Imports checked rows: employees first, then dependants and payees, then numbers.
+/// A batch use case's error pointed at the CSV line of the row it names
+/// ([`hogo::Error::row`]); shown by [`out::explain`] as "N行目 / line N: …".
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {source}")]
+pub(crate) struct AtLine {
+    /// 1-based line of the file.
+    pub(crate) line: usize,
+    /// The application's error (its field still names the batch row).
+    #[source]
+    pub(crate) source: hogo::Error,
+}
+
+/// Points a batch error at the line of its row (`lines[i]` is row `i`'s line).
+fn at_line(e: hogo::Error, lines: &[usize]) -> anyhow::Error {
+    match e.row().and_then(|i| lines.get(i)) {
+        Some(&line) => AtLine { line, source: e }.into(),
+        None => e.into(),
+    }
+}
+
+/// Imports checked rows in three transactions: every employee
+/// ([`Hogo::add_subjects`]), then every dependant and payee (a dependant names an employee
+/// of the file or one registered before), then every number ([`Hogo::collect_numbers`]).
+/// Each step is all or nothing; a failure names the CSV line.
 pub(crate) fn import_rows<S: Store>(
     app: &Hogo<S>,
     session: &Session,
@@ -336,45 +359,51 @@ pub(crate) fn import_rows<S: Store>(
         report.ids.insert(existing.reference.clone(), existing.subject.id);
     }
     let bar = progress(rows.len());
-    let mut ordered: Vec<&Row> =
-        rows.iter().filter(|r| matches!(r.kind, RowKind::Employee)).collect();
-    ordered.extend(rows.iter().filter(|r| !matches!(r.kind, RowKind::Employee)));
-    let mut ids = Vec::with_capacity(ordered.len());
-    for row in &ordered {
-        let kind = match row.kind {
-            RowKind::Employee => SubjectKind::Employee,
-            RowKind::Payee(p) => SubjectKind::Payee(p),
-            RowKind::Dependent { category3_spouse } => {
-                let emp = row.employee_ref.as_deref().unwrap_or_default();
-                let Some(of) = report.ids.get(emp).copied() else {
-                    bail!(
-                        "{}行目 employee_ref: 従業員「{emp}」が見つかりません / line {}: employee {emp} not found",
-                        row.line,
-                        row.line
-                    );
-                };
-                SubjectKind::Dependent { of, category3_spouse }
-            }
-        };
-        let id = app.add_subject(
-            session,
-            NewSubject {
+    let (employees, others): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| matches!(r.kind, RowKind::Employee));
+    let mut ids: Vec<(&Row, SubjectId, SubjectKind)> = Vec::with_capacity(rows.len());
+    for step in [employees, others] {
+        let mut batch = Vec::with_capacity(step.len());
+        for row in &step {
+            let kind = match row.kind {
+                RowKind::Employee => SubjectKind::Employee,
+                RowKind::Payee(p) => SubjectKind::Payee(p),
+                RowKind::Dependent { category3_spouse } => {
+                    let emp = row.employee_ref.as_deref().unwrap_or_default();
+                    let Some(of) = report.ids.get(emp).copied() else {
+                        bail!(
+                            "{}行目 employee_ref: 従業員「{emp}」が見つかりません / line {}: employee {emp} not found",
+                            row.line,
+                            row.line
+                        );
+                    };
+                    SubjectKind::Dependent { of, category3_spouse }
+                }
+            };
+            batch.push(NewSubject {
                 kind,
                 reference: row.reference.clone(),
                 same_person_as: None,
                 profile: row.profile.clone(),
-            },
-        )?;
-        tracing::info!(subject = %id, line = row.line, "subject imported");
-        report.ids.insert(row.reference.clone(), id);
-        report.subjects += 1;
-        ids.push((id, kind));
-        bar.inc(1);
+            });
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let lines: Vec<usize> = step.iter().map(|r| r.line).collect();
+        let added = app.add_subjects(session, &batch).map_err(|e| at_line(e, &lines))?;
+        for ((row, id), new) in step.iter().zip(added).zip(&batch) {
+            tracing::info!(subject = %id, line = row.line, "subject imported");
+            report.ids.insert(row.reference.clone(), id);
+            report.subjects += 1;
+            ids.push((row, id, new.kind));
+            bar.inc(1);
+        }
     }
     bar.finish_and_clear();
-    let with_numbers = ordered.iter().filter(|r| r.number.is_some()).count();
-    let bar = progress(with_numbers);
-    for (row, (id, kind)) in ordered.iter().zip(ids) {
+    let mut collect = Vec::new();
+    let mut lines = Vec::new();
+    for &(row, id, kind) in &ids {
         let Some(number) = &row.number else { continue };
         let mut v = defaults.clone();
         if let Some(nc) = &row.number_check {
@@ -393,7 +422,6 @@ pub(crate) fn import_rows<S: Store>(
             .verification(clerk)
             .map_err(|e| anyhow::anyhow!("{}行目 / line {}: {e:#}", row.line, row.line))?;
         for affair in &row.affairs {
-            let verification = verification.clone();
             // The employer verifies a category-3 spouse itself (番号法16条).
             if *affair == Affair::NationalPensionCategory3
                 && matches!(verification, hogo_domain::Verification::ByEmployee { .. })
@@ -404,22 +432,39 @@ pub(crate) fn import_rows<S: Store>(
                     row.line
                 );
             }
-            app.collect_number(
-                session,
-                CollectNumber {
-                    subject: id,
-                    affair: *affair,
-                    verification,
-                    purpose_notified,
-                    identity_copy_kept: false,
-                    number: number.clone(),
-                },
-            )?;
+            collect.push(CollectNumber {
+                subject: id,
+                affair: *affair,
+                verification: verification.clone(),
+                purpose_notified,
+                identity_copy_kept: false,
+                number: number.clone(),
+            });
+            lines.push(row.line);
         }
         report.numbers += 1;
-        bar.inc(1);
     }
-    bar.finish_and_clear();
+    if !collect.is_empty() {
+        // One transaction: a spinner, since there is no per-row progress to show.
+        let spinner = if std::io::stderr().is_terminal() {
+            let s = indicatif::ProgressBar::new_spinner()
+                .with_message(format!("個人番号 / numbers: {}", collect.len()));
+            s.enable_steady_tick(std::time::Duration::from_millis(120));
+            s
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let done = app.collect_numbers(session, &collect).map_err(|e| at_line(e, &lines));
+        spinner.finish_and_clear();
+        if done.is_err() {
+            errln!(
+                "本人 {}件は登録済みです。個人番号は1件も取り込まれていません（誤りを直して番号だけを再度取り込めます） / {} subjects were registered; no number was imported (fix the error and collect the numbers again)",
+                report.subjects,
+                report.subjects
+            );
+        }
+        done?;
+    }
     Ok(report)
 }
 

@@ -430,7 +430,7 @@ impl Contractor {
         }
         if ended_on < self.registered_on {
             return Err(GovernanceError::DateOrder {
-                field: "契約終了日 / contract end date".into(),
+                field: "ended_on".into(),
                 date: ended_on,
                 earliest: self.registered_on,
                 rule: RuleId::M14,

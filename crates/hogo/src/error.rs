@@ -85,3 +85,53 @@ impl From<Refusal> for Error {
         Self::Refused(r)
     }
 }
+
+impl Error {
+    /// This error as one of row `i` of a batch use case (`add_subjects`,
+    /// `collect_numbers`): an invalid field becomes `rows[i].field` and a conflict's message
+    /// starts with `rows[i]: `, so the caller can point at the row (a CSV line). Errors
+    /// that already name a row, and those about no row (a policy refusal of the whole
+    /// batch, storage), are unchanged.
+    #[must_use]
+    pub fn in_row(self, i: usize) -> Self {
+        match self {
+            Self::Invalid { field, rule, message } if !field.starts_with("rows[") => {
+                Self::Invalid { field: format!("rows[{i}].{field}"), rule, message }
+            }
+            Self::Conflict { rule, message } if !message.starts_with("rows[") => {
+                Self::Conflict { rule, message: format!("rows[{i}]: {message}") }
+            }
+            other => other,
+        }
+    }
+
+    /// The batch row this error names ([`Error::in_row`]), if any.
+    pub fn row(&self) -> Option<usize> {
+        let text = match self {
+            Self::Invalid { field, .. } => field,
+            Self::Conflict { message, .. } => message,
+            _ => return None,
+        };
+        text.strip_prefix("rows[")?.split_once(']')?.0.parse().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// M6 (bad input names its field): a batch error names its row once, and the row
+    /// can be read back; errors about no row stay as they are.
+    #[test]
+    fn batch_errors_name_their_row_once() {
+        let e = Error::Invalid { field: "reference".into(), rule: RuleId::M8, message: "x".into() };
+        let e = e.in_row(3).in_row(5);
+        assert!(matches!(&e, Error::Invalid { field, .. } if field == "rows[3].reference"));
+        assert_eq!(e.row(), Some(3));
+        let c = Error::Conflict { rule: RuleId::M9, message: "held".into() }.in_row(12);
+        assert!(matches!(&c, Error::Conflict { message, .. } if message == "rows[12]: held"));
+        assert_eq!(c.row(), Some(12));
+        assert_eq!(Error::Busy.in_row(1), Error::Busy);
+        assert_eq!(Error::Busy.row(), None);
+    }
+}

@@ -190,9 +190,9 @@ impl<S: Store> Hogo<S> {
     }
 
     /// Registers many subjects in **one** transaction (a year-start import): every row
-    /// is checked like [`Hogo::add_subject`] (errors name the row, `rows[i].…`); one bad
-    /// row fails the whole batch and nothing is stored. A dependant may name an employee
-    /// registered earlier in the same batch.
+    /// is checked like [`Hogo::add_subject`] (errors name the row: [`Error::row`]); one
+    /// bad row fails the whole batch and nothing is stored. A dependant names an employee
+    /// registered before the batch.
     pub fn add_subjects(
         &self,
         session: &Session,
@@ -216,7 +216,13 @@ impl<S: Store> Hogo<S> {
                 .map(|s| s.to_string())
                 .collect();
             SUBJECTS.prefetch(&*tx.docs, tx.organisation, &referred)?;
-            inputs.iter().map(|input| add_one(ports, actor, tx, &settings, input)).collect()
+            inputs
+                .iter()
+                .enumerate()
+                .map(|(i, input)| {
+                    add_one(ports, actor, tx, &settings, input).map_err(|e| e.in_row(i))
+                })
+                .collect()
         })
     }
 
@@ -248,7 +254,7 @@ impl<S: Store> Hogo<S> {
 
     /// Collects many numbers in **one** transaction (a year-end import): every row is
     /// checked like [`Hogo::collect_number`]; one bad row fails the whole batch and
-    /// nothing is stored.
+    /// nothing is stored. The error names the row ([`Error::row`]).
     pub fn collect_numbers(
         &self,
         session: &Session,
@@ -277,7 +283,11 @@ impl<S: Store> Hogo<S> {
             SUBJECTS.prefetch(&*tx.docs, org, &ids)?;
             NUMBER_RECORDS.prefetch(&*tx.docs, org, &ids)?;
             retention_ops::prefetch_subjects(tx, inputs.iter().map(|i| i.subject))?;
-            inputs.iter().map(|input| collect_one(ports, actor, tx, input)).collect()
+            inputs
+                .iter()
+                .enumerate()
+                .map(|(i, input)| collect_one(ports, actor, tx, input).map_err(|e| e.in_row(i)))
+                .collect()
         })
     }
 

@@ -86,6 +86,54 @@ fn a_number_in_argv_is_refused() {
         .stderr(predicate::str::contains("コマンドラインに書けません"));
 }
 
+/// M9, M7: a CSV whose rows parse but whose numbers clash (two employees, one number)
+/// imports no number: the clerk is told the line (in both languages) and the rule, the
+/// subjects stay registered, and no number can be found.
+#[test]
+fn csv_import_with_a_clashing_number_names_the_line_and_collects_nothing() {
+    let env = fresh();
+    init(&env, "ja");
+    login(&env);
+    let db = env.db();
+    let n = hogo_domain::testkit::synthetic_number(41);
+    let csv = format!(
+        "kind,reference,name,my_number\nemployee,C1,甲,{n}\nemployee,C2,乙,{n}\nemployee,C3,丙,\n",
+        n = n.expose()
+    );
+    let csv_path = env.dir.path().join("clash.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    for (lang, line) in [("en", "line 3"), ("ja", "3行目")] {
+        let out = env
+            .hogo()
+            .arg("--db")
+            .arg(&db)
+            .args(["--lang", lang, "subject", "import"])
+            .arg(&csv_path)
+            .args(["--number-check", "card", "--purpose-notified"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(line).and(predicate::str::contains("M9")));
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(!stderr.contains(n.expose()), "M8: the number never reaches an error");
+        assert!(stderr.contains("no number was imported"), "{stderr}");
+    }
+    std::fs::remove_file(&csv_path).unwrap();
+    let found = env
+        .hogo()
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "mynumber", "find"])
+        .write_stdin(format!("{}\n", n.expose()))
+        .assert()
+        .success();
+    let j: serde_json::Value = serde_json::from_slice(&found.get_output().stdout).unwrap();
+    assert_eq!(j["subjects"].as_array().map(Vec::len), Some(0), "no number was collected");
+    let list =
+        env.hogo().arg("--db").arg(&db).args(["--json", "subject", "list"]).assert().success();
+    let j: serde_json::Value = serde_json::from_slice(&list.get_output().stdout).unwrap();
+    assert_eq!(j.as_array().unwrap().len(), 6, "each attempt registered its three subjects");
+}
+
 /// M7, M8, M5: subjects are added and imported from CSV (CP932 too), a number is
 /// collected from stdin, found, and revealed only on stdout when asked; a CSV with a bad
 /// row imports nothing.

@@ -589,8 +589,11 @@ fn training_complaint_review_disposal_hearing_and_proof_commands() {
     assert!(en.contains("溶解証明書"), "{en}");
     // The September hearing and, after the contract ends, the deletion proof (M5 ⑤).
     run(&env, ["contractor", "hearing", &c, "--on", &day, "--notes", "管理状況を確認"]).success();
-    run(&env, ["contractor", "end", &c, "--on", &day]).success();
-    run(&env, ["contractor", "proof", &c, "--on", &day, "--description", "削除証明書を受領"])
+    // The contract ends no earlier than its registration (today, M14).
+    let today = recent_day(0);
+    run(&env, ["contractor", "end", &c, "--on", &day]).code(1);
+    run(&env, ["contractor", "end", &c, "--on", &today]).success();
+    run(&env, ["contractor", "proof", &c, "--on", &today, "--description", "削除証明書を受領"])
         .success();
     let list = json(&run(&env, ["--json", "contractor", "list"]).success());
     let me_c =

@@ -76,7 +76,14 @@ pub(crate) fn gov_error(e: GovernanceError, rule: RuleId) -> Error {
     match e {
         GovernanceError::MyNumberInText { field } => Error::Invalid { field, rule, message },
         GovernanceError::EmptyText { field, rule } => Error::Invalid { field, rule, message },
-        GovernanceError::DateOrder { field, rule, .. } => Error::Invalid { field, rule, message },
+        // The field and rule are shown beside the message: the message only says why.
+        GovernanceError::DateOrder { field, rule, date, earliest } => Error::Invalid {
+            field,
+            rule,
+            message: format!(
+                "{date} は {earliest} より前にできません / {date} cannot be before {earliest}"
+            ),
+        },
         GovernanceError::InvalidCount { field, .. } => {
             Error::Invalid { field, rule: RuleId::M4, message }
         }

@@ -369,7 +369,7 @@ pub fn batch_registration_is_all_or_nothing<S: Store>(store: S, observe: &Observ
     orphan[2].kind = SubjectKind::Dependent { of: payee, category3_spouse: false };
     assert!(matches!(
         w.app.add_subjects(&w.clerk, &orphan),
-        Err(Error::Invalid { ref field, .. }) if field == "kind.of"
+        Err(Error::Invalid { ref field, .. }) if field == "rows[2].kind.of"
     ));
     assert_eq!(docs, observe(w.app.store(), Part::Documents), "a failed batch stores nothing");
     assert_eq!(vault, observe(w.app.store(), Part::Vault), "a failed batch seals nothing");
