@@ -114,6 +114,9 @@ pub const CONSENTS: Collection = Collection("consent");
 pub const MOVEMENTS: Collection = Collection("movement");
 /// The ledger's register configuration and other singletons.
 pub const SINGLETONS: Collection = Collection("singleton");
+/// Dependants by employee, keyed `"{employee}:{dependant}"` (the body is the dependant's
+/// id): a retirement finds the dependants it ends without reading every subject.
+pub const DEPENDANTS: Collection = Collection("dependant");
 
 fn ser<T: Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|e| Error::Internal(format!("serialise: {e}")))

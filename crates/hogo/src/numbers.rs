@@ -626,6 +626,9 @@ fn add_one(
         events: Vec::new(),
     };
     SUBJECTS.put(tx.docs, tx.organisation, &id.to_string(), &record)?;
+    if let SubjectKind::Dependent { of, .. } = input.kind {
+        crate::subjects::index_dependant(tx, of, id)?;
+    }
     let profile_record = RecordId::from_uuid(ports.ids.new_uuid());
     let json = zeroize::Zeroizing::new(
         serde_json::to_vec(&input.profile).map_err(|e| Error::Internal(e.to_string()))?,

@@ -383,17 +383,24 @@ impl<S: Store> Hogo<S> {
             if matches!(kind, SubjectEventKind::Retired | SubjectEventKind::ContractEnded) {
                 // The affairs end for the subject and, when an employee leaves, for the
                 // dependants declared by them (扶養控除等申告書, 被扶養者届, 第3号).
-                let dependants: Vec<SubjectId> = SUBJECTS
-                    .list::<SubjectRecord>(&*tx.docs, org)?
-                    .into_iter()
-                    .filter(|r| matches!(r.subject.kind, hogo_domain::SubjectKind::Dependent { of, .. } if of == subject))
-                    .map(|r| r.subject.id)
-                    .collect();
-                let needs: Vec<AffairNeed> = NEEDS.list(&*tx.docs, org)?;
-                for mut need in needs.into_iter().filter(|n| n.subject == subject || dependants.contains(&n.subject)) {
+                let dependants = crate::subjects::dependants_of(tx, subject)?;
+                let mut needs: Vec<AffairNeed> = Vec::new();
+                for s in std::iter::once(subject).chain(dependants.iter().copied()) {
+                    needs.extend(NEEDS.list_prefix::<AffairNeed>(
+                        &*tx.docs,
+                        org,
+                        &format!("{s}:"),
+                    )?);
+                }
+                for mut need in needs {
                     if need.until.is_none_or(|u| u > on) {
                         need.until = Some(on);
-                        NEEDS.put(tx.docs, org, &format!("{}:{}", need.subject, need.affair.id()), &need)?;
+                        NEEDS.put(
+                            tx.docs,
+                            org,
+                            &format!("{}:{}", need.subject, need.affair.id()),
+                            &need,
+                        )?;
                     }
                 }
                 // A 被扶養者 loses that status with the insured's 資格喪失.

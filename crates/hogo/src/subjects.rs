@@ -93,3 +93,47 @@ impl SubjectRecord {
         self.events.iter().filter(|e| e.kind == kind).map(|e| e.on).max()
     }
 }
+
+/// The singleton marking that [`DEPENDANTS`](crate::docs::DEPENDANTS) lists every
+/// dependant of the organisation (databases written before the index gain it on first
+/// use, see [`dependants_of`]).
+const DEPENDANT_INDEX: &str = "dependant_index";
+
+/// Records `dependant` under `employee` in the dependants index.
+pub(crate) fn index_dependant(
+    tx: &mut crate::store::Tx<'_>,
+    employee: hogo_domain::SubjectId,
+    dependant: hogo_domain::SubjectId,
+) -> Result<(), crate::Error> {
+    crate::docs::DEPENDANTS.put(
+        tx.docs,
+        tx.organisation,
+        &format!("{employee}:{dependant}"),
+        &dependant,
+    )
+}
+
+/// The dependants declared by `employee`, from the index (one prefix read). An
+/// organisation whose index predates this build has it built once, here, from every
+/// subject record, and marked complete in the same transaction.
+pub(crate) fn dependants_of(
+    tx: &mut crate::store::Tx<'_>,
+    employee: hogo_domain::SubjectId,
+) -> Result<Vec<hogo_domain::SubjectId>, crate::Error> {
+    use crate::docs::{DEPENDANTS, SINGLETONS, SUBJECTS};
+    let org = tx.organisation;
+    if SINGLETONS.get::<bool>(&*tx.docs, org, DEPENDANT_INDEX)?.is_none() {
+        for r in SUBJECTS.list::<SubjectRecord>(&*tx.docs, org)? {
+            if let hogo_domain::SubjectKind::Dependent { of, .. } = r.subject.kind {
+                index_dependant(tx, of, r.subject.id)?;
+            }
+        }
+        SINGLETONS.put(tx.docs, org, DEPENDANT_INDEX, &true)?;
+    }
+    DEPENDANTS.list_prefix(&*tx.docs, org, &format!("{employee}:"))
+}
+
+/// Marks a new organisation's dependants index complete (it has no subject yet).
+pub(crate) fn start_dependant_index(tx: &mut crate::store::Tx<'_>) -> Result<(), crate::Error> {
+    crate::docs::SINGLETONS.put(tx.docs, tx.organisation, DEPENDANT_INDEX, &true)
+}

@@ -56,6 +56,14 @@ fn batch_collection_is_all_or_nothing() {
     journeys::batch_collection_is_all_or_nothing(store, &observe);
 }
 
+/// M9, M11: a database written before the dependants index gains it on the first
+/// retirement; the dependant's number still falls due.
+#[test]
+fn dependants_follow_the_employee_in_an_older_database() {
+    let Some((_server, store, _)) = fresh() else { return };
+    journeys::dependants_follow_the_employee_in_an_older_database(store);
+}
+
 /// M6, M8, invariant 4: a registration batch with one bad row stores and logs nothing;
 /// the fixed batch registers every row.
 #[test]

@@ -397,6 +397,17 @@ pub fn batch_registration_is_all_or_nothing<S: Store>(store: S, observe: &Observ
 /// on the holdings), and a dependant's number stops being needed when the employee who
 /// declared them leaves — both numbers then fall due on time.
 pub fn completion_and_dependants_follow_the_employee<S: Store>(store: S) {
+    completion_and_dependants(store, false);
+}
+
+/// M9, M11: the same journey on a database written before the dependants index existed
+/// (its index documents and completion marker removed): the retirement builds the index
+/// from the subject records once, and the dependant's number still falls due on time.
+pub fn dependants_follow_the_employee_in_an_older_database<S: Store>(store: S) {
+    completion_and_dependants(store, true);
+}
+
+fn completion_and_dependants<S: Store>(store: S, older_database: bool) {
     let mut w = world(store, false);
     let emp = w
         .app
@@ -444,6 +455,17 @@ pub fn completion_and_dependants_follow_the_employee<S: Store>(store: S) {
     };
     collect(emp, Affair::HealthPensionInsurance, card, 31);
     collect(dep, Affair::HealthPensionInsurance, Verification::ByEmployee { employee: emp }, 32);
+    if older_database {
+        let org = w.manager.organisation();
+        w.app
+            .store()
+            .transact(org, &mut |tx| {
+                assert!(tx.docs.delete(org, "singleton", "dependant_index")?, "the marker");
+                assert!(tx.docs.delete(org, "dependant", &format!("{emp}:{dep}"))?, "the entry");
+                Ok(())
+            })
+            .unwrap();
+    }
     w.clock.advance(Duration::days(60));
     w.sign_in_again();
     w.app.record_event(&w.clerk, emp, SubjectEventKind::Retired, date(2025, 5, 20)).unwrap();

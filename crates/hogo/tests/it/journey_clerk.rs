@@ -57,6 +57,13 @@ fn completion_and_dependants_follow_the_employee() {
     journeys::completion_and_dependants_follow_the_employee(MemoryStore::new());
 }
 
+/// M9, M11: on a database written before the dependants index, a retirement builds the
+/// index once and still ends the dependant's need.
+#[test]
+fn dependants_follow_the_employee_in_an_older_database() {
+    journeys::dependants_follow_the_employee_in_an_older_database(MemoryStore::new());
+}
+
 /// M11, P11 (doc 000 §11): with the approval switch on, nothing is disposed of until the
 /// manager approves today's batch; the certificate names the approver.
 #[test]
