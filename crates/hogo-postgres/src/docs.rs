@@ -14,6 +14,7 @@ use hogo::Error;
 use hogo::docs::DocumentStore;
 use hogo_domain::OrganisationId;
 
+use crate::buffer::TxCache;
 use crate::tx::{Fault, TxCtx, col, uuid_col};
 
 /// Maps an adapter fault into the application layer's error.
@@ -120,6 +121,31 @@ impl PgDocs<'_, '_> {
     }
 }
 
+impl PgDocs<'_, '_> {
+    /// The keys (ids or prefixes) of `collection` a batch read still has to fetch: sorted,
+    /// without repeats, none that `known` finds in the cache, and none at all for a
+    /// collection cached whole.
+    fn uncached<'k>(
+        &self,
+        collection: &str,
+        keys: &'k [String],
+        known: impl Fn(&TxCache, &(String, String)) -> bool,
+    ) -> Vec<&'k str> {
+        let cache = self.ctx.cache.borrow();
+        if cache.docs_complete.contains(collection) {
+            return Vec::new();
+        }
+        let mut v: Vec<&str> = keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !known(&cache, &(collection.to_owned(), (*k).to_owned())))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
 impl DocumentStore for PgDocs<'_, '_> {
     fn put(
         &mut self,
@@ -193,20 +219,7 @@ impl DocumentStore for PgDocs<'_, '_> {
     ) -> Result<(), Error> {
         let c = self.ctx;
         c.scope(organisation).map_err(app_err)?;
-        let wanted: Vec<&str> = {
-            let cache = c.cache.borrow();
-            if cache.docs_complete.contains(collection) {
-                return Ok(());
-            }
-            let mut v: Vec<&str> = ids
-                .iter()
-                .map(String::as_str)
-                .filter(|id| !cache.docs.contains_key(&(collection.to_owned(), (*id).to_owned())))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
+        let wanted = self.uncached(collection, ids, |cache, k| cache.docs.contains_key(k));
         if wanted.is_empty() {
             return Ok(());
         }
@@ -234,22 +247,8 @@ impl DocumentStore for PgDocs<'_, '_> {
     ) -> Result<(), Error> {
         let c = self.ctx;
         c.scope(organisation).map_err(app_err)?;
-        let wanted: Vec<&str> = {
-            let cache = c.cache.borrow();
-            if cache.docs_complete.contains(collection) {
-                return Ok(());
-            }
-            let mut v: Vec<&str> = prefixes
-                .iter()
-                .map(String::as_str)
-                .filter(|p| {
-                    !cache.prefixes_complete.contains(&(collection.to_owned(), (*p).to_owned()))
-                })
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
+        let wanted =
+            self.uncached(collection, prefixes, |cache, k| cache.prefixes_complete.contains(k));
         if wanted.is_empty() {
             return Ok(());
         }
