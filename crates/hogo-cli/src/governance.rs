@@ -15,7 +15,7 @@ use hogo::governance::incidents_ops::{
     DraftInput, IncidentCorrection, IncidentView, LostExport, NewIncident,
 };
 use hogo::governance::physical_ops::{DestructionMethod, DisposedBy, Medium, NewMediaDisposal};
-use hogo::movements::Protection;
+use hogo::movements::{MovementKind, Protection};
 use hogo_domain::policy::CarryOutReason;
 use hogo_domain::{Affair, IncidentId, StaffId, SubjectId};
 use hogo_export::AgeSealer;
@@ -49,6 +49,19 @@ fn json_id<T: serde::Serialize>(v: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+/// An internally tagged enum as one line: its tag's value, then its other fields' values
+/// (`to_contractor withholding_slip`).
+fn tagged<T: serde::Serialize>(v: &T, tag: &str) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::Object(map)) => {
+            let mut parts: Vec<String> = map.get(tag).map(json_id).into_iter().collect();
+            parts.extend(map.iter().filter(|(k, _)| *k != tag).map(|(_, v)| json_id(v)));
+            parts.join(" ")
+        }
+        _ => json_id(v),
     }
 }
 
@@ -668,12 +681,16 @@ pub(crate) fn contractor(g: &Global, c: ContractorCommand) -> Result<bool> {
     Ok(true)
 }
 
-/// `hogo carry-out` arguments (M12, P9).
+/// `hogo carry-out` arguments (M12, P9); `hogo carry-out list` lists every record of data
+/// that left (carrying out and provision, M5 ③).
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct CarryOutArgs {
+    #[command(subcommand)]
+    list: Option<ListCommand>,
     /// contractor | authority | person.
-    #[arg(long)]
-    reason: String,
+    #[arg(long, required = true)]
+    reason: Option<String>,
     /// The affair (contractor, authority).
     #[arg(long)]
     affair: Option<String>,
@@ -696,17 +713,68 @@ pub(crate) struct CarryOutArgs {
     #[arg(long)]
     traceable: bool,
     /// The age file to write.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required = true)]
+    out: Option<PathBuf>,
+}
+
+/// `hogo carry-out list`: every movement (carrying out and provision) without personal
+/// data — when, what, where to, how many people, the protections and the sealed file's hash.
+fn list_movements(ctx: &Ctx, session: &hogo::Session) -> Result<bool> {
+    let lang = ctx.lang;
+    let list = ctx.app.movements(session)?;
+    if ctx.json {
+        out::json(&list)?;
+        return Ok(true);
+    }
+    let mut t = out::table(&[
+        lang.pick("日時", "at"),
+        lang.pick("種類", "kind"),
+        lang.pick("持出し先・提供先", "destination"),
+        lang.pick("人数", "people"),
+        lang.pick("保護措置", "protections"),
+        lang.pick("封印ファイル (SHA-256)", "sealed file (SHA-256)"),
+    ]);
+    for m in &list {
+        let kind = match &m.kind {
+            MovementKind::CarryOut { reason } => format!("carry_out {}", tagged(reason, "reason")),
+            MovementKind::NumberProvision { case } => {
+                format!("number_provision {}", tagged(case, "case"))
+            }
+            MovementKind::PersonalDataProvision { basis } => {
+                format!("personal_data_provision {}", tagged(basis, "basis"))
+            }
+        };
+        t.add_row(vec![
+            m.at.format("%Y-%m-%d %H:%M").to_string(),
+            kind,
+            m.destination.clone(),
+            m.subjects.len().to_string(),
+            m.protections.iter().map(json_id).collect::<Vec<_>>().join(", "),
+            m.export.as_ref().map_or_else(String::new, |e| {
+                format!("{} {}…", json_id(&e.method), e.sha256.get(..16).unwrap_or(&e.sha256))
+            }),
+        ]);
+    }
+    outln!("{t}");
+    if list.is_empty() {
+        outln!("{}", lang.pick("記録はありません", "no records"));
+    }
+    Ok(true)
 }
 
 pub(crate) fn carry_out(g: &Global, a: CarryOutArgs) -> Result<bool> {
     let ctx = Ctx::open(g, false)?;
     let session = ctx.session()?;
     let lang = ctx.lang;
+    if a.list.is_some() {
+        return list_movements(&ctx, &session);
+    }
+    let (Some(reason_arg), Some(out)) = (a.reason, a.out) else {
+        bail!("--reason, --out: 必須です / required");
+    };
     let affair_arg = a.affair.as_deref().map(affair).transpose()?;
     let need_affair = || affair_arg.context("--affair: 事務を指定してください / name the affair");
-    let reason = match a.reason.as_str() {
+    let reason = match reason_arg.as_str() {
         "contractor" => CarryOutReason::ToContractor { affair: need_affair()? },
         "authority" => CarryOutReason::ToAuthority { affair: need_affair()? },
         "person" => CarryOutReason::ToPersonOnRequest,
@@ -755,11 +823,11 @@ pub(crate) fn carry_out(g: &Global, a: CarryOutArgs) -> Result<bool> {
         },
         &sealer,
     )?;
-    crate::env::write_private(&a.out, &file.sealed.bytes)?;
+    crate::env::write_private(&out, &file.sealed.bytes)?;
     if ctx.json {
         out::json(&serde_json::json!({
             "movement": file.movement,
-            "file": a.out,
+            "file": out,
             "sha256": file.sealed.sha256,
             "method": file.sealed.method,
         }))?;
@@ -767,7 +835,7 @@ pub(crate) fn carry_out(g: &Global, a: CarryOutArgs) -> Result<bool> {
         outln!(
             "{}: {}",
             lang.pick("暗号化ファイル（age）を書き出しました", "sealed file (age) written"),
-            a.out.display()
+            out.display()
         );
         outln!("{}: {}", lang.pick("持出し記録ID", "movement id"), file.movement);
         outln!("sha256: {}", file.sealed.sha256);

@@ -64,10 +64,11 @@ fn carry_out(
         .assert()
 }
 
-/// M14, M12, P9: carrying out to a contractor with a clause missing is refused (exit 1,
-/// rule named, no file); once every item is recorded the age file is written and opens
-/// with the passphrase; the movement id goes into an incident whose classification
-/// explains the 高度な暗号化 exemption.
+/// M14, M12, P9, M5 ③: carrying out to a contractor with a clause missing is refused (exit
+/// 1, rule named, no file); once every item is recorded the age file is written and opens
+/// with the passphrase; `carry-out list` shows the movement with its hash and no personal
+/// data; the movement id goes into an incident whose classification explains the
+/// 高度な暗号化 exemption.
 #[test]
 fn carry_out_needs_a_ready_contractor_and_writes_an_age_file() {
     let env = fresh();
@@ -104,6 +105,17 @@ fn carry_out_needs_a_ready_contractor_and_writes_an_age_file() {
             .unwrap();
     assert!(String::from_utf8(plain.to_vec()).unwrap().contains("鈴木 一郎"));
     let movement = j["movement"].as_str().unwrap().to_owned();
+    // M5 ③: the record of what left lists it — reason, destination, people, protections and
+    // the sealed file's hash — and never a name or a number.
+    let list = json(&run(&env, ["--json", "carry-out", "list"]).success());
+    let m = &list.as_array().unwrap()[0];
+    assert_eq!(m["kind"]["reason"]["reason"], "to_contractor", "{m}");
+    assert_eq!(m["subjects"].as_array().unwrap().len(), 1);
+    let hash = m["export"]["sha256"].as_str().unwrap().to_owned();
+    let table = stdout(&run(&env, ["--lang", "ja", "carry-out", "list"]).success());
+    assert!(table.contains("carry_out to_contractor withholding_slip"), "{table}");
+    assert!(table.contains(&hash[..16]), "{table}");
+    assert!(!table.contains("鈴木"), "no personal data in the list: {table}");
     let r = run(
         &env,
         [
