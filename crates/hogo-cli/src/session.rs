@@ -196,18 +196,26 @@ pub(crate) struct LoginArgs {
     /// ログイン名 / login name.
     #[arg(long)]
     login: String,
-    /// 二要素認証のコード（6桁） / TOTP code.
+    /// 二要素認証のコードも入力する（パスワードの次にプロンプトまたは標準入力から） / also ask
+    /// for the TOTP code (after the password, at the prompt or on stdin; never in argv).
     #[arg(long)]
-    totp: Option<String>,
+    totp: bool,
 }
 
-/// `hogo login`: the password comes from a no-echo prompt or stdin.
+/// `hogo login`: the password — and with `--totp` the one-time code — come from a no-echo
+/// prompt or stdin, never from argv (process lists and shell history, M13).
 pub(crate) fn login(g: &Global, a: &LoginArgs) -> Result<()> {
     let ctx = Ctx::open(g, false)?;
     let org = ctx.organisation()?;
     let pw = secret::read_line(ctx.lang.pick("パスワード: ", "password: "))?;
     let pw = SecretString::from(pw.as_str().to_owned());
-    let session = ctx.app.sign_in(org, &a.login, &pw, a.totp.as_deref(), "hogo-cli")?;
+    let code = if a.totp {
+        Some(secret::read_line(ctx.lang.pick("二要素認証のコード: ", "TOTP code: "))?)
+    } else {
+        None
+    };
+    let session =
+        ctx.app.sign_in(org, &a.login, &pw, code.as_ref().map(|c| c.as_str()), "hogo-cli")?;
     StoredSession {
         organisation: org,
         login: a.login.clone(),

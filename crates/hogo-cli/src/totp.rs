@@ -77,13 +77,13 @@ pub(crate) fn run(g: &Global, c: TotpCommand) -> Result<()> {
                 "{}",
                 if still_valid {
                     lang.pick(
-                        "二要素認証を登録しました。次回から hogo login --totp CODE でログインします",
-                        "TOTP enrolled: from now on sign in with hogo login --totp CODE",
+                        "二要素認証を登録しました。次回から hogo login --totp でログインします",
+                        "TOTP enrolled: from now on sign in with hogo login --totp",
                     )
                 } else {
                     lang.pick(
-                        "二要素認証を登録しました。hogo login --totp CODE でもう一度ログインしてください",
-                        "TOTP enrolled: sign in again with hogo login --totp CODE",
+                        "二要素認証を登録しました。hogo login --totp でもう一度ログインしてください",
+                        "TOTP enrolled: sign in again with hogo login --totp",
                     )
                 }
             );

@@ -44,14 +44,15 @@ fn confirm(env: &Env, lang: &str, code: &str) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-/// `login --totp` with the code of the **next** step: the confirmation used the current
-/// one and a step is accepted once (replay), while ±1 step of skew is accepted.
+/// `login --totp` with the code of the **next** step, given on stdin after the password
+/// (never in argv, M13): the confirmation used the current one and a step is accepted once
+/// (replay), while ±1 step of skew is accepted.
 fn login_with_code(env: &Env, login: &str, password: &str, secret: &str) {
     env.hogo()
         .arg("--db")
         .arg(env.db())
-        .args(["--lang", "en", "login", "--login", login, "--totp", &code(secret, now() + 30)])
-        .write_stdin(format!("{password}\n"))
+        .args(["--lang", "en", "login", "--login", login, "--totp"])
+        .write_stdin(format!("{password}\n{}\n", code(secret, now() + 30)))
         .assert()
         .success()
         .stdout(predicate::str::starts_with("signed in:"));
@@ -94,7 +95,7 @@ fn required_totp_clerk_enrols_through_the_cli_and_the_database_holds_no_clear_se
     let manager_secret = enrol(&env);
     confirm(&env, "en", &code(&manager_secret, now()))
         .success()
-        .stdout("TOTP enrolled: sign in again with hogo login --totp CODE\n");
+        .stdout("TOTP enrolled: sign in again with hogo login --totp\n");
     login_with_code(&env, "manager", MANAGER_PASSWORD, &manager_secret);
     run(&env, ["staff", "nominate", "--login", "clerk", "--role", "number_clerk"]).success();
     login_as(&env, "admin", ADMIN_PASSWORD).success();
