@@ -60,6 +60,7 @@ impl<S: Store> Hogo<S> {
                 withdrawn_at: None,
             };
             CONSENTS.put(tx.docs, tx.organisation, &id.to_string(), &consent)?;
+            crate::index::CONSENTS_BY_SUBJECT.add(tx, subject, id)?;
             let e = entry(ports, actor, Action::ConsentGiven)
                 .with_subject(subject)
                 .with_object(ObjectRef::Consent(id))

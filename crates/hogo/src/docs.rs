@@ -117,6 +117,8 @@ pub const SINGLETONS: Collection = Collection("singleton");
 /// Dependants by employee, keyed `"{employee}:{dependant}"` (the body is the dependant's
 /// id): a retirement finds the dependants it ends without reading every subject.
 pub const DEPENDANTS: Collection = Collection("dependant");
+/// Consents by subject, keyed `"{subject}:{consent}"` (the body is the consent's id).
+pub const CONSENTS_BY_SUBJECT: Collection = Collection("consent_by_subject");
 
 fn ser<T: Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|e| Error::Internal(format!("serialise: {e}")))

@@ -52,6 +52,7 @@ pub mod docs;
 pub mod error;
 pub mod export;
 pub mod governance;
+mod index;
 pub mod ledger_ops;
 pub mod movements;
 pub mod numbers;

@@ -170,11 +170,7 @@ impl<S: Store> Hogo<S> {
                 .ok_or_else(|| Error::NotFound { what: format!("subject {subject}") })?;
             // A registered job seeker's data goes out only with its items and 29条 record.
             crate::placement::refuse_itemless_provision(tx, subject)?;
-            let consents: Vec<hogo_domain::Consent> = crate::docs::CONSENTS
-                .list::<hogo_domain::Consent>(&*tx.docs, tx.organisation)?
-                .into_iter()
-                .filter(|c| c.subject == subject)
-                .collect();
+            let consents = crate::index::consents_of(tx, subject)?;
             let a = decide(
                 &Context::new(actor, st.affairs)
                     .subject(&rec.subject.kind)

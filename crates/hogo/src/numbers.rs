@@ -11,7 +11,7 @@ use hogo_domain::{
     Verification,
 };
 use hogo_ledger::{Action, DocumentKind, ObjectRef, Scope};
-use hogo_retention::{AffairNeed, Holding};
+use hogo_retention::AffairNeed;
 use hogo_vault::RecordContext;
 use serde::{Deserialize, Serialize};
 
@@ -549,11 +549,6 @@ pub(crate) fn open_profile(
     serde_json::from_slice(plain.expose()).map_err(|e| Error::Storage(format!("profile: {e}")))
 }
 
-#[allow(dead_code, reason = "used by later use cases")]
-pub(crate) fn all_holdings(tx: &Tx<'_>) -> Result<Vec<Holding>, Error> {
-    HOLDINGS.list(&*tx.docs, tx.organisation)
-}
-
 /// The body of `collect_number`, shared with the batch form.
 /// The checks of a new subject that need no store (`field` prefixes the field names,
 /// e.g. `rows[3].` in a batch).
@@ -627,7 +622,7 @@ fn add_one(
     };
     SUBJECTS.put(tx.docs, tx.organisation, &id.to_string(), &record)?;
     if let SubjectKind::Dependent { of, .. } = input.kind {
-        crate::subjects::index_dependant(tx, of, id)?;
+        crate::index::DEPENDANTS.add(tx, of, id)?;
     }
     let profile_record = RecordId::from_uuid(ports.ids.new_uuid());
     let json = zeroize::Zeroizing::new(

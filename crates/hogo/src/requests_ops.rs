@@ -216,8 +216,9 @@ impl DisclosureSource for StoreSource<'_, '_> {
                 content: format!("個人番号を保有しています（{}のため、{}取得）。番号そのものは本書に記載しません。", affairs.join("・"), n.collected_at.date_naive()),
             });
         }
-        let holdings: Vec<hogo_retention::Holding> = HOLDINGS.list(&*self.tx.docs, org)?;
-        for h in holdings.into_iter().filter(|h| h.subject == subject) {
+        let holdings: Vec<hogo_retention::Holding> =
+            HOLDINGS.list_prefix(&*self.tx.docs, org, &format!("{subject}:"))?;
+        for h in holdings {
             items.push(SourceItem {
                 category: ItemCategory::Filing,
                 title: h.kind.label_ja().to_owned(),

@@ -383,7 +383,11 @@ impl<S: Store> Hogo<S> {
             if matches!(kind, SubjectEventKind::Retired | SubjectEventKind::ContractEnded) {
                 // The affairs end for the subject and, when an employee leaves, for the
                 // dependants declared by them (扶養控除等申告書, 被扶養者届, 第3号).
-                let dependants = crate::subjects::dependants_of(tx, subject)?;
+                let dependants: Vec<SubjectId> = crate::index::DEPENDANTS
+                    .ids(tx, subject)?
+                    .iter()
+                    .map(|id| crate::index::subject_id(id))
+                    .collect::<Result<_, _>>()?;
                 let mut needs: Vec<AffairNeed> = Vec::new();
                 for s in std::iter::once(subject).chain(dependants.iter().copied()) {
                     needs.extend(NEEDS.list_prefix::<AffairNeed>(

@@ -92,7 +92,7 @@ impl<S: Store> Hogo<S> {
         let settings = input.organisation.validate(org)?;
         self.store.transact(org, &mut |tx| {
             ORGANISATIONS.put(tx.docs, org, "settings", &settings)?;
-            crate::subjects::start_dependant_index(tx)?;
+            crate::index::start_all(tx)?;
             let boot = hogo_auth::bootstrap(
                 tx.auth,
                 ports.auth,

@@ -56,8 +56,8 @@ fn batch_collection_is_all_or_nothing() {
     journeys::batch_collection_is_all_or_nothing(store, &observe);
 }
 
-/// M9, M11: a database written before the dependants index gains it on the first
-/// retirement; the dependant's number still falls due.
+/// M9, M11: on a database written before the dependants index a retirement still finds the
+/// dependant; its number still falls due.
 #[test]
 fn dependants_follow_the_employee_in_an_older_database() {
     let Some((_server, store, _)) = fresh() else { return };

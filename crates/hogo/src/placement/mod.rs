@@ -494,13 +494,7 @@ pub(crate) fn placement_role(actor: &Actor, st: &OrganisationSettings) -> Result
     Ok(())
 }
 
-pub(crate) fn consents_of(tx: &Tx<'_>, subject: SubjectId) -> Result<Vec<Consent>, Error> {
-    Ok(CONSENTS
-        .list::<Consent>(&*tx.docs, tx.organisation)?
-        .into_iter()
-        .filter(|c| c.subject == subject)
-        .collect())
-}
+pub(crate) use crate::index::consents_of;
 
 /// The purposes that count as stated for a seeker: stated to them and still published.
 pub(crate) fn effective_purposes(rec: &SeekerRecord, st: &OrganisationSettings) -> Vec<Purpose> {
@@ -758,6 +752,7 @@ impl<S: Store> Hogo<S> {
                     withdrawn_at: None,
                 };
                 CONSENTS.put(tx.docs, org, &cid.to_string(), &c)?;
+                crate::index::CONSENTS_BY_SUBJECT.add(tx, id, cid)?;
                 entries.push(
                     entry(ports, actor, Action::ConsentGiven)
                         .with_subject(id)

@@ -64,8 +64,7 @@ pub(crate) fn apply_provision_stop(
     let org = tx.organisation;
     let now = ports.now();
     let mut entries = Vec::new();
-    let consents: Vec<Consent> = CONSENTS.list(&*tx.docs, org)?;
-    for mut c in consents.into_iter().filter(|c| c.subject == subject) {
+    for mut c in crate::index::consents_of(tx, subject)? {
         if !c.is_active_at(now) || !stopped_by(scope, &c.scope) {
             continue;
         }

@@ -401,8 +401,8 @@ pub fn completion_and_dependants_follow_the_employee<S: Store>(store: S) {
 }
 
 /// M9, M11: the same journey on a database written before the dependants index existed
-/// (its index documents and completion marker removed): the retirement builds the index
-/// from the subject records once, and the dependant's number still falls due on time.
+/// (its index entries and completion marker removed): the retirement finds the dependant
+/// by reading the subject records instead, and the dependant's number still falls due.
 pub fn dependants_follow_the_employee_in_an_older_database<S: Store>(store: S) {
     completion_and_dependants(store, true);
 }

@@ -57,8 +57,8 @@ fn completion_and_dependants_follow_the_employee() {
     journeys::completion_and_dependants_follow_the_employee(MemoryStore::new());
 }
 
-/// M9, M11: on a database written before the dependants index, a retirement builds the
-/// index once and still ends the dependant's need.
+/// M9, M11: on a database written before the dependants index, a retirement still finds
+/// the dependant (by the subject records) and ends its need.
 #[test]
 fn dependants_follow_the_employee_in_an_older_database() {
     journeys::dependants_follow_the_employee_in_an_older_database(MemoryStore::new());
