@@ -119,6 +119,8 @@ pub const SINGLETONS: Collection = Collection("singleton");
 pub const DEPENDANTS: Collection = Collection("dependant");
 /// Consents by subject, keyed `"{subject}:{consent}"` (the body is the consent's id).
 pub const CONSENTS_BY_SUBJECT: Collection = Collection("consent_by_subject");
+/// Job seekers by 求職受付番号, keyed `"{reference}:{subject}"` (the body is the subject's id).
+pub const SEEKER_REFERENCES: Collection = Collection("seeker_reference");
 
 fn ser<T: Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|e| Error::Internal(format!("serialise: {e}")))

@@ -81,7 +81,38 @@ pub(crate) fn consents_of(
     Ok(out)
 }
 
-const ALL: [&OwnerIndex; 2] = [&DEPENDANTS, &CONSENTS_BY_SUBJECT];
+/// Job seekers by their 求職受付番号 (source: subject records). A reference may itself
+/// contain `:`, so a prefix read can return a longer reference's seeker:
+/// [`seeker_reference_taken`] checks each record.
+pub(crate) const SEEKER_REFERENCES: OwnerIndex = OwnerIndex {
+    collection: crate::docs::SEEKER_REFERENCES,
+    marker: "seeker_reference_index",
+    scan: |tx| {
+        Ok(SUBJECTS
+            .list::<SubjectRecord>(&*tx.docs, tx.organisation)?
+            .into_iter()
+            .filter(|r| r.subject.kind == hogo_domain::SubjectKind::JobSeeker)
+            .map(|r| (r.reference, r.subject.id.to_string()))
+            .collect())
+    },
+};
+
+/// Whether a job seeker of the organisation already has `reference` (P4).
+pub(crate) fn seeker_reference_taken(tx: &Tx<'_>, reference: &str) -> Result<bool, Error> {
+    let ids = SEEKER_REFERENCES.ids(tx, reference)?;
+    SUBJECTS.prefetch(&*tx.docs, tx.organisation, &ids)?;
+    for id in &ids {
+        let r: Option<SubjectRecord> = SUBJECTS.get(&*tx.docs, tx.organisation, id)?;
+        if r.is_some_and(|r| {
+            r.subject.kind == hogo_domain::SubjectKind::JobSeeker && r.reference == reference
+        }) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+const ALL: [&OwnerIndex; 3] = [&DEPENDANTS, &CONSENTS_BY_SUBJECT, &SEEKER_REFERENCES];
 
 /// Marks every index of a new organisation complete (it has no document yet).
 pub(crate) fn start_all(tx: &mut Tx<'_>) -> Result<(), Error> {

@@ -715,11 +715,7 @@ impl<S: Store> Hogo<S> {
                     "a future day of receipt cannot be recorded",
                 ));
             }
-            if SUBJECTS
-                .list::<SubjectRecord>(&*tx.docs, org)?
-                .iter()
-                .any(|r| r.subject.kind == SubjectKind::JobSeeker && r.reference == reference)
-            {
+            if crate::index::seeker_reference_taken(tx, &reference)? {
                 return Err(Error::Conflict {
                     rule: RuleId::P4,
                     message:
@@ -783,6 +779,7 @@ impl<S: Store> Hogo<S> {
                 events: Vec::new(),
             };
             SUBJECTS.put(tx.docs, org, &id.to_string(), &record)?;
+            crate::index::SEEKER_REFERENCES.add(tx, &reference, id)?;
             let profile_record = RecordId::from_uuid(ports.ids.new_uuid());
             seal(ports, tx, &profile_ctx(org, id, profile_record), &to_json(&input.profile)?)?;
             PROFILE_RECORDS.put(tx.docs, org, &id.to_string(), &profile_record)?;

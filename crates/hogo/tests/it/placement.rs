@@ -457,6 +457,19 @@ fn non_placement_staff_refused() {
     assert_eq!(a.app.seekers(&a.officer).unwrap().len(), 1);
 }
 
+/// P4: a 求職受付番号 is registered once; a longer reference that starts with it (the index
+/// is read by prefix) and a shorter one are other seekers.
+#[test]
+fn a_seeker_reference_is_registered_once() {
+    let a = agency();
+    a.app.register_seeker(&a.staff, new_seeker("J:1")).unwrap();
+    let again = a.app.register_seeker(&a.staff, new_seeker("J:1")).unwrap_err();
+    assert!(matches!(again, Error::Conflict { rule: RuleId::P4, .. }), "{again:?}");
+    a.app.register_seeker(&a.staff, new_seeker("J")).unwrap();
+    a.app.register_seeker(&a.staff, new_seeker("J:1:2")).unwrap();
+    assert_eq!(a.app.seekers(&a.staff).unwrap().len(), 3);
+}
+
 /// P5: the organisation names one 個人情報取扱責任者; a second is refused.
 #[test]
 fn one_privacy_officer() {
