@@ -1,4 +1,4 @@
--- hogo data database, schema version 3: one index on documents instead of two.
+-- hogo data database, schema version 4: one index on documents instead of two.
 --
 -- Version 2 kept the primary key (organisation, collection, id) and an index on
 -- (collection, organisation, id): the same three columns twice, so every document write
