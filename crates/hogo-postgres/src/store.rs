@@ -3,8 +3,9 @@
 //!
 //! Each [`Store::transact`] call takes a pooled connection and opens one `READ COMMITTED`
 //! transaction, then **takes a transaction-scoped advisory lock for the organisation**
-//! (`pg_advisory_xact_lock(key(org))`) before running the closure. Why at the start of
-//! every transaction rather than around particular statements:
+//! (`pg_advisory_xact_lock(key(org))`) before running the closure — both in one round trip
+//! (one simple query; the key is an integer formatted here, never caller text). Why at the
+//! start of every transaction rather than around particular statements:
 //!
 //! - the application checks that a number is not already held (`find_number`: read the
 //!   blind-index candidates, decrypt, compare) and then writes; under `READ COMMITTED`
@@ -42,14 +43,13 @@ use std::time::Duration;
 use hogo::store::{Settle, settle};
 use hogo::{Error, Store, Tx};
 use hogo_domain::OrganisationId;
-use postgres::IsolationLevel;
 
 use crate::auth::PgAuth;
 use crate::db::{MIGRATIONS, Manager, PgConn, PgError, Pool, describe, is_retryable, migrate_with};
 use crate::docs::PgDocs;
 use crate::keys::{KeyDb, PgKeks, apply_pending};
 use crate::ledger::PgLedger;
-use crate::tx::{Fault, TxCtx, uuid};
+use crate::tx::{Fault, OpenTx, TxCtx, uuid};
 use crate::vault::PgVault;
 
 /// How many times a busy transaction is attempted before [`Error::Busy`] is returned.
@@ -206,20 +206,12 @@ impl PostgresStore {
         f: &mut dyn FnMut(&mut Tx<'_>) -> Result<T, Error>,
     ) -> Attempt<T> {
         let PgConn { client, statements } = conn;
-        let mut tx =
-            match client.build_transaction().isolation_level(IsolationLevel::ReadCommitted).start()
-            {
-                Ok(tx) => tx,
-                Err(e) if is_retryable(&e) => return Attempt::Busy,
-                Err(e) => return Attempt::Failed(storage(&e)),
-            };
-        match tx
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&organisation_lock_key(organisation)])
-        {
-            Ok(_) => {}
+        // Begun and locked in one round trip (see `OpenTx`).
+        let tx = match OpenTx::begin(client, organisation_lock_key(organisation)) {
+            Ok(tx) => tx,
             Err(e) if is_retryable(&e) => return Attempt::Busy,
             Err(e) => return Attempt::Failed(storage(&e)),
-        }
+        };
         let ctx = TxCtx::new(tx, statements, organisation, &self.keys);
         let result = {
             let mut vault = PgVault { ctx: &ctx };

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use hogo_domain::OrganisationId;
 use postgres::types::{FromSql, ToSql};
-use postgres::{Row, Statement, Transaction};
+use postgres::{Client, Row, Statement};
 use uuid::Uuid;
 
 use crate::buffer::TxCache;
@@ -49,9 +49,54 @@ impl std::fmt::Display for Fault {
     }
 }
 
+/// A transaction open on a pooled connection, begun and locked for its organisation in
+/// **one** round trip: `START TRANSACTION ISOLATION LEVEL READ COMMITTED` and
+/// `pg_advisory_xact_lock(key)` sent together as one simple query (the key is an integer
+/// this adapter formats itself, never caller text). Dropped without [`OpenTx::commit`] or
+/// [`OpenTx::rollback`] (an error path, a panic in the closure), it rolls back, so a
+/// connection never goes back to the pool inside a transaction.
+pub(crate) struct OpenTx<'c> {
+    client: &'c mut Client,
+    open: bool,
+}
+
+impl<'c> OpenTx<'c> {
+    /// Starts a `READ COMMITTED` transaction holding the advisory lock `lock_key`.
+    pub(crate) fn begin(client: &'c mut Client, lock_key: i64) -> Result<Self, postgres::Error> {
+        // The guard exists before the first byte is sent: a lock that fails (deadlock,
+        // cancel) leaves an aborted transaction behind, which the drop rolls back.
+        let tx = Self { client, open: true };
+        tx.client.batch_execute(&format!(
+            "START TRANSACTION ISOLATION LEVEL READ COMMITTED; \
+             SELECT pg_advisory_xact_lock({lock_key})"
+        ))?;
+        Ok(tx)
+    }
+
+    /// Commits (the lock is released with it).
+    pub(crate) fn commit(mut self) -> Result<(), postgres::Error> {
+        self.open = false;
+        self.client.batch_execute("COMMIT")
+    }
+
+    /// Rolls back (the lock is released with it).
+    pub(crate) fn rollback(mut self) -> Result<(), postgres::Error> {
+        self.open = false;
+        self.client.batch_execute("ROLLBACK")
+    }
+}
+
+impl Drop for OpenTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
+}
+
 /// Everything the handles of one transaction share.
 pub(crate) struct TxCtx<'c> {
-    tx: RefCell<Transaction<'c>>,
+    tx: RefCell<OpenTx<'c>>,
     statements: RefCell<&'c mut HashMap<&'static str, Statement>>,
     /// The organisation every organisation-scoped query is limited to.
     pub(crate) org: OrganisationId,
@@ -67,7 +112,7 @@ pub(crate) struct TxCtx<'c> {
 
 impl<'c> TxCtx<'c> {
     pub(crate) fn new(
-        tx: Transaction<'c>,
+        tx: OpenTx<'c>,
         statements: &'c mut HashMap<&'static str, Statement>,
         org: OrganisationId,
         keys: &'c KeyDb,
@@ -84,7 +129,7 @@ impl<'c> TxCtx<'c> {
     }
 
     /// The open transaction, to commit or roll back.
-    pub(crate) fn into_transaction(self) -> Transaction<'c> {
+    pub(crate) fn into_transaction(self) -> OpenTx<'c> {
         self.tx.into_inner()
     }
 
@@ -97,7 +142,7 @@ impl<'c> TxCtx<'c> {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.check(self.tx.borrow_mut().prepare(sql))?;
+        let s = self.check(self.tx.borrow_mut().client.prepare(sql))?;
         self.statements.borrow_mut().insert(sql, s.clone());
         Ok(s)
     }
@@ -105,7 +150,7 @@ impl<'c> TxCtx<'c> {
     /// Runs a (cached, prepared) query.
     pub(crate) fn query(&self, sql: &'static str, params: &Params<'_>) -> Result<Vec<Row>, Fault> {
         let s = self.statement(sql)?;
-        self.check(self.tx.borrow_mut().query(&s, params))
+        self.check(self.tx.borrow_mut().client.query(&s, params))
     }
 
     /// Runs a query expected to return at most one row.
@@ -116,7 +161,7 @@ impl<'c> TxCtx<'c> {
     /// Runs a (cached, prepared) statement; returns the rows affected.
     pub(crate) fn exec(&self, sql: &'static str, params: &Params<'_>) -> Result<u64, Fault> {
         let s = self.statement(sql)?;
-        self.check(self.tx.borrow_mut().execute(&s, params))
+        self.check(self.tx.borrow_mut().client.execute(&s, params))
     }
 
     /// Maps a driver result, remembering a retryable failure for the retry loop.
