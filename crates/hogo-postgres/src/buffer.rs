@@ -17,10 +17,15 @@
 //! Nothing cached is plaintext of a sealed value: records and data keys stay sealed and
 //! wrapped, and bucket KEKs are cached in their wrapped form only.
 //!
+//! The flush also writes the ledger head row's next positions (see [`crate::ledger`]) and
+//! the session touches [`crate::auth`] buffers (an `UPDATE` of the last-seen time and idle
+//! expiry only; a session that is gone by then fails the flush).
+//!
 //! Round trips saved per collected number (measured in `BENCHMARKS.md`): the data-key and
 //! index-root lookups repeated within a batch, the bucket-KEK reads (two data-database
 //! queries and one key-database query each), the ledger's next sequence / node index
-//! probes, and one statement per written row.
+//! probes, and one statement per written row. Per lookup by number: the session touch's
+//! `UPDATE`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -70,6 +75,13 @@ pub(crate) struct TxCache {
     pub(crate) memberships:
         HashMap<(hogo_domain::OrganisationId, hogo_domain::StaffId), Option<hogo_auth::Membership>>,
 
+    /// Sessions as this transaction last read or wrote them, by token hash.
+    pub(crate) sessions: HashMap<hogo_auth::TokenHash, hogo_auth::Session>,
+    /// Session touches buffered (last seen, idle expiry), by token hash: an
+    /// `update_session` that changes nothing else of the session as this transaction knows
+    /// it is written at the flush, with those two columns only ([`crate::auth`]).
+    pub(crate) touches: BTreeMap<hogo_auth::TokenHash, (String, String)>,
+
     // ---- bucket KEKs (wrapped), by bucket.
     pub(crate) keks: HashMap<Bucket, Option<BucketKekRecord>>,
 
@@ -97,6 +109,7 @@ impl TxCache {
             + self.entries.len()
             + self.nodes.len()
             + self.details.len()
+            + self.touches.len()
             + usize::from(self.head_dirty)
     }
 }
@@ -154,14 +167,26 @@ const FLUSH: &str = "WITH
        ON CONFLICT (organisation, sequence) DO UPDATE SET salt = excluded.salt,
            text = excluded.text
        RETURNING 1),
- h AS (INSERT INTO ledger_heads (organisation, size, last_hash, frontier)
-       SELECT $1, $36::bigint, $37::bytea, $38::bytea WHERE $36::bigint IS NOT NULL
+ h AS (INSERT INTO ledger_heads (organisation, size, last_hash, frontier, next_sequence,
+                           next_index)
+       SELECT $1, $36::bigint, $37::bytea, $38::bytea, $39::bigint, $40::bigint[]
+       WHERE $36::bigint IS NOT NULL
        ON CONFLICT (organisation) DO UPDATE SET size = excluded.size,
-           last_hash = excluded.last_hash, frontier = excluded.frontier
+           last_hash = excluded.last_hash, frontier = excluded.frontier,
+           next_sequence = COALESCE(excluded.next_sequence, ledger_heads.next_sequence),
+           next_index = COALESCE(excluded.next_index, ledger_heads.next_index)
+       RETURNING 1),
+ p AS (UPDATE ledger_heads SET next_sequence = $39::bigint, next_index = $40::bigint[]
+       WHERE organisation = $1 AND $36::bigint IS NULL AND $39::bigint IS NOT NULL
+       RETURNING 1),
+ s AS (UPDATE auth_sessions AS a SET last_seen_at = u.seen, idle_expires_at = u.idle
+       FROM UNNEST($41::bytea[], $42::text[], $43::text[]) AS u(token_hash, seen, idle)
+       WHERE a.token_hash = u.token_hash
        RETURNING 1)
- SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM n),
+ SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM n), (SELECT COUNT(*) FROM s),
         (SELECT COUNT(*) FROM d) + (SELECT COUNT(*) FROM k) + (SELECT COUNT(*) FROM r)
-        + (SELECT COUNT(*) FROM x) + (SELECT COUNT(*) FROM t) + (SELECT COUNT(*) FROM h)";
+        + (SELECT COUNT(*) FROM x) + (SELECT COUNT(*) FROM t) + (SELECT COUNT(*) FROM h)
+        + (SELECT COUNT(*) FROM p)";
 
 impl TxCtx<'_> {
     /// Sends every buffered write to the server in one statement (no round trip when the
@@ -240,6 +265,16 @@ impl TxCtx<'_> {
         let h_size: Option<i64> = head.map(|h| to_i64(h.size));
         let h_last: Option<&[u8]> = head.map(|h| h.last_hash.as_slice());
         let h_frontier: Option<Vec<u8>> = head.map(|h| h.frontier.concat());
+        // The next positions, when this transaction knows them (it read them before any
+        // append): written with the head, or alone when only entries or nodes go out.
+        let (p_seq, p_idx) = match (c.next_seq, &c.next_idx) {
+            (Some(seq), Some(idx)) => (Some(seq), Some(dense_levels(idx))),
+            _ => (None, None),
+        };
+
+        let s_hash: Vec<&[u8]> = c.touches.keys().map(|h| h.as_bytes().as_slice()).collect();
+        let s_seen: Vec<&str> = c.touches.values().map(|t| t.0.as_str()).collect();
+        let s_idle: Vec<&str> = c.touches.values().map(|t| t.1.as_str()).collect();
 
         let row = self.query(
             FLUSH,
@@ -282,6 +317,11 @@ impl TxCtx<'_> {
                 &h_size,
                 &h_last,
                 &h_frontier,
+                &p_seq,
+                &p_idx,
+                &s_hash,
+                &s_seen,
+                &s_idle,
             ],
         )?;
         let row = row.first().ok_or(Fault::Corrupt("flush result"))?;
@@ -293,6 +333,10 @@ impl TxCtx<'_> {
         if usize::try_from(nodes).ok() != Some(c.nodes.len()) {
             return Err(Fault::Conflict("tree node".into()));
         }
+        let sessions: i64 = col(row, 2, "flush result")?;
+        if usize::try_from(sessions).ok() != Some(c.touches.len()) {
+            return Err(Fault::Backend("session not found".into()));
+        }
         c.docs_dirty.clear();
         c.keys_dirty.clear();
         c.keys_dirty_set.clear();
@@ -302,6 +346,7 @@ impl TxCtx<'_> {
         c.entries.clear();
         c.nodes.clear();
         c.details.clear();
+        c.touches.clear();
         c.head_dirty = false;
         Ok(())
     }
@@ -310,4 +355,10 @@ impl TxCtx<'_> {
     pub(crate) fn maybe_flush(&self) -> Result<(), Fault> {
         if self.cache.borrow().pending() >= FLUSH_AT { self.flush() } else { Ok(()) }
     }
+}
+
+/// The next node index of levels 0, 1, … as long as they are known without a gap (the
+/// head row's `next_index`; a level past its end is read from `ledger_nodes` when needed).
+fn dense_levels(next: &HashMap<u8, i64>) -> Vec<i64> {
+    (0..=u8::MAX).map_while(|level| next.get(&level).copied()).collect()
 }

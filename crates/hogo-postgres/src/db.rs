@@ -89,6 +89,11 @@ pub const MIGRATIONS: Migrations = &[
         "documents_collection index on (collection, organisation, id)",
         include_str!("../migrations/0002_documents_collection_index.sql"),
     ),
+    (
+        3,
+        "ledger_heads keeps the next entry sequence and next node index per level",
+        include_str!("../migrations/0003_ledger_head_positions.sql"),
+    ),
 ];
 
 /// The key database's schema migrations (its own `schema_migrations` table).
