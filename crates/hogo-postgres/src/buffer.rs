@@ -25,7 +25,7 @@
 //! index-root lookups repeated within a batch, the bucket-KEK reads (two data-database
 //! queries and one key-database query each), the ledger's next sequence / node index
 //! probes, and one statement per written row. Per lookup by number: the session touch's
-//! `UPDATE`.
+//! `UPDATE`, and the bucket's KEK reference (read with the blind-index candidates).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -84,6 +84,10 @@ pub(crate) struct TxCache {
 
     // ---- bucket KEKs (wrapped), by bucket.
     pub(crate) keks: HashMap<Bucket, Option<BucketKekRecord>>,
+    /// The current KEK id of a bucket and whether its destruction is pending (`None`: no
+    /// KEK), read with blind-index candidates ([`crate::vault`]) before `keks` knows the
+    /// bucket; dropped by every write of this transaction to the bucket's KEK rows.
+    pub(crate) kek_refs: HashMap<Bucket, Option<([u8; 16], bool)>>,
 
     // ---- ledger
     /// The head as this transaction knows it (`Some(None)`: no head row yet).

@@ -239,6 +239,7 @@ impl PgKeks<'_, '_> {
              ON CONFLICT DO NOTHING",
             &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
         )?;
+        c.cache.borrow_mut().kek_refs.remove(&bucket);
         c.destroyed.set(true);
         Ok(())
     }
@@ -250,6 +251,7 @@ impl PgKeks<'_, '_> {
              ON CONFLICT (organisation, bucket) DO UPDATE SET kek = excluded.kek",
             &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
         )?;
+        c.cache.borrow_mut().kek_refs.remove(&bucket);
         Ok(())
     }
 
@@ -265,20 +267,27 @@ impl PgKeks<'_, '_> {
         Ok(record)
     }
 
-    fn read_uncached(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
+    /// The current KEK id of the bucket and whether its destruction is pending: as read
+    /// with the blind-index candidates ([`crate::vault`]), or in one round trip.
+    fn current(&self, bucket: Bucket) -> Result<Option<([u8; 16], bool)>, Fault> {
+        if let Some(known) = self.ctx.cache.borrow().kek_refs.get(&bucket) {
+            return Ok(*known);
+        }
         let c = self.ctx;
-        // The current KEK id and whether its destruction is pending, in one round trip.
-        let Some(row) = c.opt(
+        c.opt(
             "SELECT r.kek, EXISTS (SELECT 1 FROM kek_pending_destruction p
                  WHERE p.organisation = r.organisation AND p.bucket = r.bucket AND p.kek = r.kek)
              FROM bucket_kek_refs r WHERE r.organisation = $1 AND r.bucket = $2",
             &[&c.org_blob(), &bucket.id()],
         )?
-        else {
+        .map(|row| Ok((array(col(&row, 0, "kek id")?, "kek id")?, col(&row, 1, "kek id")?)))
+        .transpose()
+    }
+
+    fn read_uncached(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
+        let Some((kek, pending)) = self.current(bucket)? else {
             return Ok(None);
         };
-        let kek: [u8; 16] = array(col(&row, 0, "kek id")?, "kek id")?;
-        let pending: bool = col(&row, 1, "kek id")?;
         let kek_id = KeyId(uuid(&kek, "kek id")?);
         let record =
             |state| BucketKekRecord { organisation: self.ctx.org, bucket, kek: kek_id, state };
