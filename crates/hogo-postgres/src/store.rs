@@ -4,8 +4,10 @@
 //! Each [`Store::transact`] call takes a pooled connection and opens one `READ COMMITTED`
 //! transaction, then **takes a transaction-scoped advisory lock for the organisation**
 //! (`pg_advisory_xact_lock(key(org))`) before running the closure — both in one round trip
-//! (one simple query; the key is an integer formatted here, never caller text). Why at the
-//! start of every transaction rather than around particular statements:
+//! (one simple query; the key is an integer formatted here, never caller text), which also
+//! reads the organisation's settings document and blind-index root into the transaction's
+//! cache (the private `tx` module's `Prefetched`). Why the lock at the start of every
+//! transaction rather than around particular statements:
 //!
 //! - the application checks that a number is not already held (`find_number`: read the
 //!   blind-index candidates, decrypt, compare) and then writes; under `READ COMMITTED`
@@ -207,12 +209,13 @@ impl PostgresStore {
     ) -> Attempt<T> {
         let PgConn { client, statements } = conn;
         // Begun and locked in one round trip (see `OpenTx`).
-        let tx = match OpenTx::begin(client, organisation_lock_key(organisation)) {
-            Ok(tx) => tx,
-            Err(e) if is_retryable(&e) => return Attempt::Busy,
-            Err(e) => return Attempt::Failed(storage(&e)),
-        };
-        let ctx = TxCtx::new(tx, statements, organisation, &self.keys);
+        let (tx, prefetched) =
+            match OpenTx::begin(client, organisation_lock_key(organisation), organisation) {
+                Ok(tx) => tx,
+                Err(e) if is_retryable(&e) => return Attempt::Busy,
+                Err(e) => return Attempt::Failed(storage(&e)),
+            };
+        let ctx = TxCtx::new(tx, statements, organisation, &self.keys, prefetched);
         let result = {
             let mut vault = PgVault { ctx: &ctx };
             let mut keks = PgKeks { ctx: &ctx };

@@ -239,3 +239,63 @@ fn migration_0003_backfills_the_positions_of_an_existing_log() {
     assert_eq!(kept(&mut c, o).0, Some(17));
     verifies(&store, o);
 }
+
+/// Invariant 1, P9: the settings document and the blind-index root read in the begin
+/// round trip (after the organisation's lock is held) are the last committed ones — in
+/// the next transaction and in one that starts while another commits a change — and a
+/// transaction's own writes replace them for its later reads; another organisation's are
+/// never seen.
+#[test]
+fn prefetched_settings_and_index_root_are_current_and_see_own_writes() {
+    use hogo_vault::{IndexRootRecord, KeyVersion, WrappedKey};
+    let (_server, store) = crate::pg_or_skip!();
+    let (o, other) = (org(45), org(46));
+    let (collection, id) = (hogo::docs::ORGANISATIONS.0, "settings");
+    let root = |v: u32| IndexRootRecord {
+        version: v,
+        bits: 16,
+        wrapped: WrappedKey { version: KeyVersion(1), bytes: vec![0xa5; 60] },
+    };
+    let vault = |e: hogo_vault::StoreError| Error::Storage(e.to_string());
+    let seen = |store: &PostgresStore, o: OrganisationId| {
+        run(store, o, |tx| {
+            Ok((tx.docs.get(o, collection, id)?, tx.vault.index_root().map_err(vault)?))
+        })
+        .unwrap()
+    };
+    assert_eq!(seen(&store, o), (None, None), "nothing yet");
+    run(&store, o, |tx| {
+        tx.docs.put(o, collection, id, "{\"v\":1}")?;
+        tx.vault.put_index_root(root(1)).map_err(vault)?;
+        assert_eq!(tx.docs.get(o, collection, id)?.as_deref(), Some("{\"v\":1}"));
+        assert_eq!(tx.vault.index_root().map_err(vault)?, Some(root(1)));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen(&store, o), (Some("{\"v\":1}".to_owned()), Some(root(1))));
+    assert_eq!(seen(&store, other), (None, None), "scoped to the organisation");
+
+    // A transaction that begins while another holds the lock and commits a change reads
+    // the change: its begin round trip waits for the lock, then reads.
+    std::thread::scope(|s| {
+        let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let store = &store;
+        let writer = s.spawn(move || {
+            run(store, o, |tx| {
+                tx.docs.put(o, collection, id, "{\"v\":2}")?;
+                tx.vault.put_index_root(root(2)).map_err(vault)?;
+                let _ = locked_tx.send(());
+                let _ = go_rx.recv_timeout(std::time::Duration::from_secs(5));
+                Ok(())
+            })
+            .unwrap();
+        });
+        locked_rx.recv().unwrap();
+        let reader = s.spawn(move || seen(store, o));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        go_tx.send(()).unwrap();
+        writer.join().unwrap();
+        assert_eq!(reader.join().unwrap(), (Some("{\"v\":2}".to_owned()), Some(root(2))));
+    });
+}
