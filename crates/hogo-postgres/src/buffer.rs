@@ -183,9 +183,11 @@ const FLUSH: &str = "WITH
  p AS (UPDATE ledger_heads SET next_sequence = $39::bigint, next_index = $40::bigint[]
        WHERE organisation = $1 AND $36::bigint IS NULL AND $39::bigint IS NOT NULL
        RETURNING 1),
- s AS (UPDATE auth_sessions AS a SET last_seen_at = u.seen, idle_expires_at = u.idle
-       FROM UNNEST($41::bytea[], $42::text[], $43::text[]) AS u(token_hash, seen, idle)
-       WHERE a.token_hash = u.token_hash
+ s AS (UPDATE auth_sessions AS a SET (last_seen_at, idle_expires_at) = (
+           SELECT u.seen, u.idle
+           FROM UNNEST($41::bytea[], $42::text[], $43::text[]) AS u(token_hash, seen, idle)
+           WHERE u.token_hash = a.token_hash LIMIT 1)
+       WHERE a.token_hash = ANY($41::bytea[])
        RETURNING 1)
  SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM n), (SELECT COUNT(*) FROM s),
         (SELECT COUNT(*) FROM d) + (SELECT COUNT(*) FROM k) + (SELECT COUNT(*) FROM r)
