@@ -193,6 +193,21 @@ impl Manager {
         // generic plan made while a table was small can pick the primary key's
         // `organisation` prefix and filter every row of the tenant (measured: O(n) per
         // data-key lookup during a bulk import), where a custom plan uses the unique index.
+        //
+        // Kept although planning is most of a lookup's server time (≈ 400 of ≈ 550 µs per
+        // lookup by number at 2 000 and 10 000 rows, ≈ 570 of ≈ 870 µs at 100 000; the flush,
+        // the candidates and the session statements plan in 80–170 µs each). Evaluated:
+        // with PostgreSQL's default (`auto`) the bench's imports at 10 000 and 100 000 read
+        // the same blocks per number for every statement, and lookups planned ≈ 70 µs
+        // instead of ≈ 400. But the generic plans PostgreSQL 15 makes on empty tables (a new
+        // tenant's first calls; `PREPARE` + `force_generic_plan` + `EXPLAIN EXECUTE`) still
+        // take an `organisation`-prefix index and filter for the candidates, the data-key
+        // and the record reads: every vault table has a second index that leads with
+        // `organisation`, and on a table without statistics both estimate one row. Such a
+        // plan is kept until autovacuum analyzes the grown table — O(n) per row meanwhile.
+        // The bench did not hit it only because its first calls found thousands of rows.
+        // Dropping this needs those secondary indexes to stop leading with `organisation`
+        // (a schema decision), not a different statement text.
         let options = match config.get_options() {
             Some(o) => format!("{o} -c plan_cache_mode=force_custom_plan"),
             None => "-c plan_cache_mode=force_custom_plan".to_owned(),
