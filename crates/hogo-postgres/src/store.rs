@@ -122,7 +122,7 @@ impl PostgresStore {
     /// database out of the data database's backups (see [`crate::keys`]).
     pub fn connect(data_url: &str, key_url: &str) -> Result<Self, PgError> {
         let data = Manager::new(data_url)?;
-        let keys = Manager::new(key_url)?;
+        let keys = Manager::for_key_database(key_url)?;
         if data.config().get_hosts() == keys.config().get_hosts()
             && data.config().get_ports() == keys.config().get_ports()
             && data.config().get_dbname() == keys.config().get_dbname()
