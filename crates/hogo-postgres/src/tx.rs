@@ -67,8 +67,9 @@ pub(crate) struct OpenTx<'c> {
 /// any later read of the transaction, and only this transaction's own writes can change
 /// them before it ends): the organisation's settings document, which nearly every use case
 /// reads first, and its blind-index root, which every number lookup and collection reads.
-/// Each is two index probes on the server and saves the round trip of its own read.
-/// `None`: not known (absent rows are `Some(None)`).
+/// Each costs one primary-key probe on the server (and a planning: a simple query is
+/// not prepared) and saves the round trip of its own read; a transaction that reads
+/// neither pays the probes only. `None`: not known (absent rows are `Some(None)`).
 #[derive(Default)]
 pub(crate) struct Prefetched {
     pub(crate) settings: Option<Option<String>>,
