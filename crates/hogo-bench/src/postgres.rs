@@ -53,7 +53,8 @@ fn statements(url: &str, what: &str, per: usize) {
     let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
     let rows = c
         .query(
-            "SELECT calls, rows, total_exec_time + total_plan_time, shared_blks_hit + shared_blks_read, query
+            "SELECT calls, rows, total_exec_time + total_plan_time, shared_blks_hit + shared_blks_read, query,
+                    total_plan_time
              FROM pg_stat_statements
              WHERE dbid IN (SELECT oid FROM pg_database WHERE datname NOT LIKE 'bench_pgcrypto')
              ORDER BY total_exec_time DESC",
@@ -63,22 +64,26 @@ fn statements(url: &str, what: &str, per: usize) {
     let per = per as f64;
     let calls: i64 = rows.iter().map(|r| r.get::<_, i64>(0)).sum();
     let ms: f64 = rows.iter().map(|r| r.get::<_, f64>(2)).sum();
+    let plan_ms: f64 = rows.iter().map(|r| r.get::<_, f64>(5)).sum();
     eprintln!(
         "{what} statements: {calls} calls = {:.1} per unit, server time (plan + execute) \
-         {:.1} µs per unit",
+         {:.1} µs per unit, of which planning {:.1} µs",
         calls as f64 / per,
-        ms * 1000.0 / per
+        ms * 1000.0 / per,
+        plan_ms * 1000.0 / per
     );
     for r in rows.iter().take(30) {
-        let (calls, n_rows, ms, blocks, q): (i64, i64, f64, i64, String) =
-            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        let (calls, n_rows, ms, blocks, q, plan): (i64, i64, f64, i64, String, f64) =
+            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
         let q: String = q.split_whitespace().collect::<Vec<_>>().join(" ");
-        let q: String = q.chars().take(120).collect();
+        let q: String = q.chars().take(110).collect();
         eprintln!(
-            "  {:>7.2} calls {:>9.1} rows {:>8.0} ms {:>9.0} blocks/unit  {q}",
+            "  {:>7.2} calls {:>9.1} rows {:>8.0} ms ({:>6.1} µs/unit planning) {:>9.0} \
+             blocks/unit  {q}",
             calls as f64 / per,
             n_rows as f64 / per,
             ms,
+            plan * 1000.0 / per,
             blocks as f64 / per
         );
     }
@@ -250,6 +255,25 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         })
         .collect();
     let p50 = median(lookups);
+    // The same lookups from a second store on the same databases over the cluster's unix
+    // socket (an embedder on the database's host): the same session, keys and data.
+    let socket_p50 = {
+        let store =
+            PostgresStore::connect(&server.socket_url_of(&data), &server.socket_url_of(&keys))
+                .unwrap();
+        let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+        median(
+            (0..200.min(n))
+                .map(|i| {
+                    let t = Instant::now();
+                    let found =
+                        app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
+                    assert_eq!(found.len(), 1);
+                    t.elapsed()
+                })
+                .collect(),
+        )
+    };
     if diagnostics {
         let (c0, t) = (cpu_ns(), Instant::now());
         for i in 0..1000 {
@@ -258,7 +282,9 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         let (wall, on_cpu) = (t.elapsed(), Duration::from_nanos(cpu_ns() - c0));
         eprintln!("1000 lookups: wall {wall:.2?}, this process on CPU {on_cpu:.2?}");
 
-        statements(&data, "lookup", 200.min(n));
+        // Every lookup since the reset: the 200 timed over TCP, the 200 over the unix
+        // socket and the 1000 above.
+        statements(&data, "lookup", 2 * 200.min(n) + 1000);
     }
     // The same lookups again while the server does not wait for the WAL flush of a
     // commit (`synchronous_commit = off`, set server-wide and reloaded, then reset): NOT
@@ -316,8 +342,10 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
              shares a number — and no tamper detection), for context only. hogo: `collect_numbers` \
              in batches of {BATCH} (本人確認, uniqueness, per-subject AES-256-GCM, blind index, \
              holdings, one ledger entry per number, durable) and `find_subject_by_number` p50 of \
-             200, each lookup durably logging its access. `add_subjects` took {:.2?} ({:.0}/s, batches \
-             of 1000) and is not in the import. Not durable, diagnostic only: hogo's \
+             200, each lookup durably logging its access, over TCP to 127.0.0.1 (the rows \
+             marked TCP) and over the cluster's unix socket (the row marked unix socket: an \
+             application on the database's host). `add_subjects` took {:.2?} ({:.0}/s, \
+             batches of 1000) and is not in the import. Not durable, diagnostic only: hogo's \
              lookup p50 with `synchronous_commit = off` was {async_p50:.2?}.",
             register,
             rate(n, register)
@@ -331,8 +359,15 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
                 ops: n,
             },
             Pair {
-                hogo: "find_subject_by_number, p50".into(),
+                hogo: "find_subject_by_number, p50, TCP".into(),
                 hogo_time: p50,
+                baseline: "(a) pgp_sym_decrypt scan".into(),
+                baseline_time: pgp_lookup,
+                ops: 1,
+            },
+            Pair {
+                hogo: "find_subject_by_number, p50, unix socket".into(),
+                hogo_time: socket_p50,
                 baseline: "(a) pgp_sym_decrypt scan".into(),
                 baseline_time: pgp_lookup,
                 ops: 1,
@@ -345,7 +380,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
                 ops: n,
             },
             Pair {
-                hogo: "find_subject_by_number, p50".into(),
+                hogo: "find_subject_by_number, p50, TCP".into(),
                 hogo_time: p50,
                 baseline: "(b) indexed equality on the ciphertext".into(),
                 baseline_time: aes_lookup,

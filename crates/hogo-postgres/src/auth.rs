@@ -9,6 +9,17 @@
 //! Reading a session also reads its account and its membership in the session's
 //! organisation (one round trip; resolving a session needs all three); they are cached
 //! for the rest of the transaction, as are the accounts and memberships it writes.
+//!
+//! **Session touches are buffered** (M13): resolving a session moves its last-seen time
+//! and idle expiry forward on every use, i.e. an `update_session` per request. When an
+//! update changes nothing else of the session as this transaction last read or wrote it,
+//! it is buffered and sent with the transaction's other writes at the flush before
+//! `COMMIT` ([`crate::buffer`]) as an `UPDATE` of those two columns only — so a rollback
+//! drops it with everything else, and a revocation another transaction commits meanwhile
+//! is never written over (the full-row `UPDATE` it replaces would have). Reads of this
+//! transaction see it: `session` and `sessions_of_account` apply buffered touches to the
+//! rows they read. Any other change is written at once, in full, and supersedes a
+//! buffered touch of the same session.
 
 use chrono::{DateTime, Utc};
 use hogo_auth::{
@@ -262,6 +273,45 @@ impl PgAuth<'_, '_> {
     }
 }
 
+impl PgAuth<'_, '_> {
+    /// A session read from the server as this transaction sees it: with its buffered
+    /// touch applied, remembered for [`Self::buffer_touch`].
+    fn seen(&self, mut session: Session) -> Session {
+        let mut cache = self.ctx.cache.borrow_mut();
+        if let Some((seen, idle)) = cache.touches.get(&session.token_hash) {
+            // Both were formatted from valid times by this transaction.
+            if let (Ok(seen), Ok(idle)) =
+                (parse_time(seen, "session time"), parse_time(idle, "session time"))
+            {
+                session.last_seen_at = seen;
+                session.idle_expires_at = idle;
+            }
+        }
+        cache.sessions.insert(session.token_hash, session.clone());
+        session
+    }
+
+    /// Buffers `session` as a touch when it differs from the session as this transaction
+    /// last read or wrote it in the last-seen time and idle expiry at most (see the module
+    /// docs); `false` when it must be written in full now.
+    fn buffer_touch(&self, session: &Session) -> bool {
+        let mut cache = self.ctx.cache.borrow_mut();
+        let Some(known) = cache.sessions.get(&session.token_hash) else { return false };
+        let mut touched = known.clone();
+        touched.last_seen_at = session.last_seen_at;
+        touched.idle_expires_at = session.idle_expires_at;
+        if touched != *session {
+            return false;
+        }
+        cache.touches.insert(
+            session.token_hash,
+            (time_text(&session.last_seen_at), time_text(&session.idle_expires_at)),
+        );
+        cache.sessions.insert(session.token_hash, touched);
+        true
+    }
+}
+
 impl AuthStore for PgAuth<'_, '_> {
     fn account(&self, id: StaffId) -> Result<Option<StaffAccount>, StoreError> {
         if let Some(known) = self.ctx.cache.borrow().accounts.get(&id) {
@@ -430,6 +480,7 @@ impl AuthStore for PgAuth<'_, '_> {
         if n == 0 {
             return Err(err(Fault::Conflict("session".into())));
         }
+        self.ctx.cache.borrow_mut().sessions.insert(session.token_hash, session.clone());
         Ok(())
     }
 
@@ -440,7 +491,7 @@ impl AuthStore for PgAuth<'_, '_> {
         else {
             return Ok(None);
         };
-        let session = session_from(&r).map_err(err)?;
+        let session = self.seen(session_from(&r).map_err(err)?);
         let account = match col::<Option<&[u8]>>(&r, 13, "account").map_err(err)? {
             Some(_) => Some(account_at(&r, 13).map_err(err)?),
             None => None,
@@ -463,6 +514,12 @@ impl AuthStore for PgAuth<'_, '_> {
     }
 
     fn update_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        if self.buffer_touch(session) {
+            return Ok(());
+        }
+        // A full write: it carries the newest last-seen time, so a buffered touch of this
+        // session is superseded.
+        self.ctx.cache.borrow_mut().touches.remove(&session.token_hash);
         let n = self
             .write_session(
                 "UPDATE auth_sessions SET organisation = $2, account = $3, role = $4,
@@ -476,13 +533,13 @@ impl AuthStore for PgAuth<'_, '_> {
         if n == 0 {
             return Err(StoreError::backend("session not found"));
         }
+        self.ctx.cache.borrow_mut().sessions.insert(session.token_hash, session.clone());
         Ok(())
     }
 
     fn sessions_of_account(&self, account: StaffId) -> Result<Vec<Session>, StoreError> {
-        self.ctx
-            .query(SESSIONS_OF_ACCOUNT, &[&account.as_bytes().as_slice()])
-            .and_then(|rows| rows.iter().map(session_from).collect())
-            .map_err(err)
+        let rows =
+            self.ctx.query(SESSIONS_OF_ACCOUNT, &[&account.as_bytes().as_slice()]).map_err(err)?;
+        rows.iter().map(|r| session_from(r).map(|s| self.seen(s)).map_err(err)).collect()
     }
 }

@@ -17,12 +17,18 @@
 //! Nothing cached is plaintext of a sealed value: records and data keys stay sealed and
 //! wrapped, and bucket KEKs are cached in their wrapped form only.
 //!
+//! The flush also writes the ledger head row's next positions (see [`crate::ledger`]) and
+//! the session touches [`crate::auth`] buffers (an `UPDATE` of the last-seen time and idle
+//! expiry only; a session that is gone by then fails the flush).
+//!
 //! Round trips saved per collected number (measured in `BENCHMARKS.md`): the data-key and
 //! index-root lookups repeated within a batch, the bucket-KEK reads (two data-database
 //! queries and one key-database query each), the ledger's next sequence / node index
-//! probes, and one statement per written row.
+//! probes, and one statement per written row. Per lookup by number: the session touch's
+//! `UPDATE`, and the bucket's KEK reference (read with the blind-index candidates).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use hogo_domain::{DataClass, SubjectId};
 use hogo_ledger::entry::Detail;
@@ -30,6 +36,8 @@ use hogo_ledger::{Head, StoredEntry, TreeNode};
 use hogo_vault::{
     Bucket, BucketKekRecord, DataKeyId, DataKeyRecord, IndexEntry, IndexRootRecord, StoredRecord,
 };
+
+use postgres::types::ToSql;
 
 use crate::tx::{Fault, TxCtx, col, to_i64};
 
@@ -72,8 +80,19 @@ pub(crate) struct TxCache {
     pub(crate) memberships:
         HashMap<(hogo_domain::OrganisationId, hogo_domain::StaffId), Option<hogo_auth::Membership>>,
 
+    /// Sessions as this transaction last read or wrote them, by token hash.
+    pub(crate) sessions: HashMap<hogo_auth::TokenHash, hogo_auth::Session>,
+    /// Session touches buffered (last seen, idle expiry), by token hash: an
+    /// `update_session` that changes nothing else of the session as this transaction knows
+    /// it is written at the flush, with those two columns only ([`crate::auth`]).
+    pub(crate) touches: BTreeMap<hogo_auth::TokenHash, (String, String)>,
+
     // ---- bucket KEKs (wrapped), by bucket.
     pub(crate) keks: HashMap<Bucket, Option<BucketKekRecord>>,
+    /// The current KEK id of a bucket and whether its destruction is pending (`None`: no
+    /// KEK), read with blind-index candidates ([`crate::vault`]) before `keks` knows the
+    /// bucket; dropped by every write of this transaction to the bucket's KEK rows.
+    pub(crate) kek_refs: HashMap<Bucket, Option<([u8; 16], bool)>>,
 
     // ---- ledger
     /// The head as this transaction knows it (`Some(None)`: no head row yet).
@@ -99,19 +118,27 @@ impl TxCache {
             + self.entries.len()
             + self.nodes.len()
             + self.details.len()
+            + self.touches.len()
             + usize::from(self.head_dirty)
     }
 }
 
-/// Every buffered write in one statement: one data-modifying CTE per table over `UNNEST`
-/// of array parameters (empty arrays insert nothing). Returns how many ledger entries and
-/// tree nodes were inserted (they are append-only: fewer than buffered is a conflict).
-const FLUSH: &str = "WITH
- d AS (INSERT INTO documents (organisation, collection, id, body)
+/// The parts of the flush statement: one data-modifying CTE per table over `UNNEST` of
+/// array parameters, with the parameters it reads (`$1`, the organisation, is shared; the
+/// ranges are disjoint). [`flush_statement`] joins the parts a flush needs.
+const FLUSH_PARTS: [(&str, std::ops::RangeInclusive<usize>, &str); 10] = [
+    (
+        "d",
+        2..=4,
+        "INSERT INTO documents (organisation, collection, id, body)
        SELECT $1, u.c, u.i, u.b FROM UNNEST($2::text[], $3::text[], $4::text[]) AS u(c, i, b)
        ON CONFLICT (organisation, collection, id) DO UPDATE SET body = excluded.body
-       RETURNING 1),
- k AS (INSERT INTO vault_data_keys
+       RETURNING 1",
+    ),
+    (
+        "k",
+        5..=12,
+        "INSERT INTO vault_data_keys
            (organisation, id, version, subject, class, bucket, kek, wrapped, commitment)
        SELECT $1, u.id, u.version, u.subject, u.class, u.bucket, u.kek, u.wrapped, u.commitment
        FROM UNNEST($5::bytea[], $6::bigint[], $7::bytea[], $8::text[], $9::text[],
@@ -120,8 +147,12 @@ const FLUSH: &str = "WITH
        ON CONFLICT (organisation, id) DO UPDATE SET version = excluded.version,
            subject = excluded.subject, class = excluded.class, bucket = excluded.bucket,
            kek = excluded.kek, wrapped = excluded.wrapped, commitment = excluded.commitment
-       RETURNING 1),
- r AS (INSERT INTO vault_records
+       RETURNING 1",
+    ),
+    (
+        "r",
+        13..=19,
+        "INSERT INTO vault_records
            (organisation, id, subject, class, table_name, field, data_key, envelope)
        SELECT $1, u.id, u.subject, u.class, u.table_name, u.field, u.data_key, u.envelope
        FROM UNNEST($13::bytea[], $14::bytea[], $15::text[], $16::text[], $17::text[],
@@ -132,38 +163,144 @@ const FLUSH: &str = "WITH
            subject = excluded.subject, class = excluded.class,
            table_name = excluded.table_name, field = excluded.field,
            data_key = excluded.data_key, envelope = excluded.envelope
-       RETURNING 1),
- x AS (INSERT INTO vault_index (organisation, field, key_version, tag, record)
+       RETURNING 1",
+    ),
+    (
+        "x",
+        20..=23,
+        "INSERT INTO vault_index (organisation, field, key_version, tag, record)
        SELECT $1, u.field, u.key_version, u.tag, u.record
        FROM UNNEST($20::text[], $21::bigint[], $22::bigint[], $23::bytea[])
             AS u(field, key_version, tag, record)
        ON CONFLICT DO NOTHING
-       RETURNING 1),
- e AS (INSERT INTO ledger_entries (organisation, sequence, subject, action, entry, bytes, hash)
+       RETURNING 1",
+    ),
+    (
+        "e",
+        24..=29,
+        "INSERT INTO ledger_entries (organisation, sequence, subject, action, entry, bytes, hash)
        SELECT $1, u.sequence, u.subject, u.action, u.entry, u.bytes, u.hash
        FROM UNNEST($24::bigint[], $25::bytea[], $26::text[], $27::text[], $28::bytea[],
                    $29::bytea[]) AS u(sequence, subject, action, entry, bytes, hash)
        ON CONFLICT DO NOTHING
-       RETURNING 1),
- n AS (INSERT INTO ledger_nodes (organisation, level, idx, hash)
+       RETURNING 1",
+    ),
+    (
+        "n",
+        30..=32,
+        "INSERT INTO ledger_nodes (organisation, level, idx, hash)
        SELECT $1, u.level, u.idx, u.hash
        FROM UNNEST($30::bigint[], $31::bigint[], $32::bytea[]) AS u(level, idx, hash)
        ON CONFLICT DO NOTHING
-       RETURNING 1),
- t AS (INSERT INTO ledger_details (organisation, sequence, salt, text)
+       RETURNING 1",
+    ),
+    (
+        "t",
+        33..=35,
+        "INSERT INTO ledger_details (organisation, sequence, salt, text)
        SELECT $1, u.sequence, u.salt, u.text
        FROM UNNEST($33::bigint[], $34::bytea[], $35::text[]) AS u(sequence, salt, text)
        ON CONFLICT (organisation, sequence) DO UPDATE SET salt = excluded.salt,
            text = excluded.text
-       RETURNING 1),
- h AS (INSERT INTO ledger_heads (organisation, size, last_hash, frontier)
-       SELECT $1, $36::bigint, $37::bytea, $38::bytea WHERE $36::bigint IS NOT NULL
+       RETURNING 1",
+    ),
+    (
+        "h",
+        36..=40,
+        "INSERT INTO ledger_heads (organisation, size, last_hash, frontier, next_sequence,
+                           next_index)
+       SELECT $1, $36::bigint, $37::bytea, $38::bytea, $39::bigint, $40::bigint[]
        ON CONFLICT (organisation) DO UPDATE SET size = excluded.size,
-           last_hash = excluded.last_hash, frontier = excluded.frontier
-       RETURNING 1)
- SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM n),
-        (SELECT COUNT(*) FROM d) + (SELECT COUNT(*) FROM k) + (SELECT COUNT(*) FROM r)
-        + (SELECT COUNT(*) FROM x) + (SELECT COUNT(*) FROM t) + (SELECT COUNT(*) FROM h)";
+           last_hash = excluded.last_hash, frontier = excluded.frontier,
+           next_sequence = COALESCE(excluded.next_sequence, ledger_heads.next_sequence),
+           next_index = COALESCE(excluded.next_index, ledger_heads.next_index)
+       RETURNING 1",
+    ),
+    (
+        "p",
+        44..=45,
+        "UPDATE ledger_heads SET next_sequence = $44::bigint, next_index = $45::bigint[]
+       WHERE organisation = $1
+       RETURNING 1",
+    ),
+    (
+        "s",
+        41..=43,
+        "UPDATE auth_sessions AS a SET (last_seen_at, idle_expires_at) = (
+           SELECT u.seen, u.idle
+           FROM UNNEST($41::bytea[], $42::text[], $43::text[]) AS u(token_hash, seen, idle)
+           WHERE u.token_hash = a.token_hash LIMIT 1)
+       WHERE a.token_hash = ANY($41::bytea[])
+       RETURNING 1",
+    ),
+];
+
+/// Parameters of the whole statement (`$1` .. `$45`).
+const FLUSH_PARAMS: usize = 45;
+
+/// The flush statement of the parts in `mask` (bit i: `FLUSH_PARTS[i]`), parameters
+/// renumbered consecutively in part order: only the tables a flush writes are planned
+/// (the adapter plans every execution: a lookup's flush writes four of the ten). It
+/// returns how many ledger entries, tree nodes and session touches were written (the
+/// entries and nodes are append-only: fewer than buffered is a conflict), then the other
+/// rows. Built once per shape (at most 2^10, a few hundred bytes each) and kept for the
+/// process, so that the connection's statement cache can hold it.
+fn flush_statement(mask: u16) -> &'static str {
+    static SHAPES: OnceLock<Mutex<HashMap<u16, &'static str>>> = OnceLock::new();
+    let mut shapes =
+        SHAPES.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
+    shapes.entry(mask).or_insert_with(|| Box::leak(build_flush(mask).into_boxed_str()))
+}
+
+fn build_flush(mask: u16) -> String {
+    let included: Vec<&(&str, std::ops::RangeInclusive<usize>, &str)> =
+        FLUSH_PARTS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|p| p.1).collect();
+    let mut renumber: HashMap<usize, usize> = HashMap::from([(1, 1)]);
+    for (_, params, _) in &included {
+        for old in params.clone() {
+            let next = renumber.len() + 1;
+            renumber.insert(old, next);
+        }
+    }
+    let ctes: Vec<String> = included
+        .iter()
+        .map(|(name, _, sql)| format!(" {name} AS ({})", renumbered(sql, &renumber)))
+        .collect();
+    let has = |name: &str| included.iter().any(|p| p.0 == name);
+    let count = |name: &str| {
+        if has(name) { format!("(SELECT COUNT(*) FROM {name})") } else { "0::bigint".to_owned() }
+    };
+    let rest: Vec<String> =
+        ["d", "k", "r", "x", "t", "h", "p"].into_iter().filter(|n| has(n)).map(count).collect();
+    let rest = if rest.is_empty() { "0::bigint".to_owned() } else { rest.join(" + ") };
+    // `$1` named in every shape (the session touches alone do not use it), so that its
+    // type is known.
+    format!(
+        "WITH\n{}\n SELECT {}, {}, {}, {rest} WHERE $1::bytea IS NOT NULL",
+        ctes.join(",\n"),
+        count("e"),
+        count("n"),
+        count("s")
+    )
+}
+
+/// `sql` with every `$n` replaced by `$renumber[n]`.
+fn renumbered(sql: &str, renumber: &HashMap<usize, usize>) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>().ok().and_then(|n| renumber.get(&n)) {
+            Some(new) => out.push_str(&new.to_string()),
+            None => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
 
 impl TxCtx<'_> {
     /// Sends every buffered write to the server in one statement (no round trip when the
@@ -242,58 +379,104 @@ impl TxCtx<'_> {
         let h_size: Option<i64> = head.map(|h| to_i64(h.size));
         let h_last: Option<&[u8]> = head.map(|h| h.last_hash.as_slice());
         let h_frontier: Option<Vec<u8>> = head.map(|h| h.frontier.concat());
+        // The next positions, when this transaction knows them (it read them before any
+        // append): written with the head, or alone when only entries or nodes go out.
+        let (p_seq, p_idx) = match (c.next_seq, &c.next_idx) {
+            (Some(seq), Some(idx)) => (Some(seq), Some(dense_levels(idx))),
+            _ => (None, None),
+        };
 
-        let row = self.query(
-            FLUSH,
-            &[
-                &self.org_blob(),
-                &d_coll,
-                &d_id,
-                &d_body,
-                &k_id,
-                &k_version,
-                &k_subject,
-                &k_class,
-                &k_bucket,
-                &k_kek,
-                &k_wrapped,
-                &k_commitment,
-                &r_id,
-                &r_subject,
-                &r_class,
-                &r_table,
-                &r_field,
-                &r_key,
-                &r_envelope,
-                &x_field,
-                &x_version,
-                &x_tag,
-                &x_record,
-                &e_seq,
-                &e_subject,
-                &e_action,
-                &e_json,
-                &e_bytes,
-                &e_hash,
-                &n_level,
-                &n_idx,
-                &n_hash,
-                &t_seq,
-                &t_salt,
-                &t_text,
-                &h_size,
-                &h_last,
-                &h_frontier,
-            ],
-        )?;
-        let row = row.first().ok_or(Fault::Corrupt("flush result"))?;
-        let entries: i64 = col(row, 0, "flush result")?;
-        let nodes: i64 = col(row, 1, "flush result")?;
-        if usize::try_from(entries).ok() != Some(c.entries.len()) {
-            return Err(Fault::Conflict("ledger entry".into()));
+        let s_hash: Vec<&[u8]> = c.touches.keys().map(|h| h.as_bytes().as_slice()).collect();
+        let s_seen: Vec<&str> = c.touches.values().map(|t| t.0.as_str()).collect();
+        let s_idle: Vec<&str> = c.touches.values().map(|t| t.1.as_str()).collect();
+
+        let all: [&(dyn ToSql + Sync); FLUSH_PARAMS] = [
+            &self.org_blob(),
+            &d_coll,
+            &d_id,
+            &d_body,
+            &k_id,
+            &k_version,
+            &k_subject,
+            &k_class,
+            &k_bucket,
+            &k_kek,
+            &k_wrapped,
+            &k_commitment,
+            &r_id,
+            &r_subject,
+            &r_class,
+            &r_table,
+            &r_field,
+            &r_key,
+            &r_envelope,
+            &x_field,
+            &x_version,
+            &x_tag,
+            &x_record,
+            &e_seq,
+            &e_subject,
+            &e_action,
+            &e_json,
+            &e_bytes,
+            &e_hash,
+            &n_level,
+            &n_idx,
+            &n_hash,
+            &t_seq,
+            &t_salt,
+            &t_text,
+            &h_size,
+            &h_last,
+            &h_frontier,
+            &p_seq,
+            &p_idx,
+            &s_hash,
+            &s_seen,
+            &s_idle,
+            &p_seq,
+            &p_idx,
+        ];
+        let wanted = [
+            !d_coll.is_empty(),
+            !keys.is_empty(),
+            !rec.is_empty(),
+            !idx.is_empty(),
+            !ent.is_empty(),
+            !c.nodes.is_empty(),
+            !t_seq.is_empty(),
+            h_size.is_some(),
+            // The positions alone, when entries or nodes go out without the head.
+            h_size.is_none() && p_seq.is_some() && (!ent.is_empty() || !c.nodes.is_empty()),
+            !s_hash.is_empty(),
+        ];
+        let mask = wanted.iter().enumerate().fold(0u16, |m, (i, w)| m | (u16::from(*w) << i));
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![all[0]];
+        for ((_, range, _), w) in FLUSH_PARTS.iter().zip(wanted) {
+            if w {
+                params.extend(range.clone().map(|n| all[n - 1]));
+            }
         }
-        if usize::try_from(nodes).ok() != Some(c.nodes.len()) {
-            return Err(Fault::Conflict("tree node".into()));
+        let row = if mask == 0 {
+            // Nothing to send (e.g. only puts of documents deleted since).
+            None
+        } else {
+            Some(self.query(flush_statement(mask), &params)?)
+        };
+        if let Some(rows) = row {
+            let row = rows.first().ok_or(Fault::Corrupt("flush result"))?;
+            let entries: i64 = col(row, 0, "flush result")?;
+            let nodes: i64 = col(row, 1, "flush result")?;
+            if usize::try_from(entries).ok() != Some(c.entries.len()) {
+                return Err(Fault::Conflict("ledger entry".into()));
+            }
+            if usize::try_from(nodes).ok() != Some(c.nodes.len()) {
+                return Err(Fault::Conflict("tree node".into()));
+            }
+            let sessions: i64 = col(row, 2, "flush result")?;
+            if usize::try_from(sessions).ok() != Some(c.touches.len()) {
+                return Err(Fault::Backend("session not found".into()));
+            }
         }
         c.docs_dirty.clear();
         c.keys_dirty.clear();
@@ -304,6 +487,7 @@ impl TxCtx<'_> {
         c.entries.clear();
         c.nodes.clear();
         c.details.clear();
+        c.touches.clear();
         c.head_dirty = false;
         Ok(())
     }
@@ -311,5 +495,45 @@ impl TxCtx<'_> {
     /// Flushes when the buffer has grown past [`FLUSH_AT`] rows.
     pub(crate) fn maybe_flush(&self) -> Result<(), Fault> {
         if self.cache.borrow().pending() >= FLUSH_AT { self.flush() } else { Ok(()) }
+    }
+}
+
+/// The next node index of levels 0, 1, … as long as they are known without a gap (the
+/// head row's `next_index`; a level past its end is read from `ledger_nodes` when needed).
+fn dense_levels(next: &HashMap<u8, i64>) -> Vec<i64> {
+    (0..=u8::MAX).map_while(|level| next.get(&level).copied()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `$n` a statement names.
+    fn named(sql: &str) -> BTreeSet<usize> {
+        sql.split('$')
+            .skip(1)
+            .filter_map(|r| {
+                r.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+            })
+            .collect()
+    }
+
+    /// Invariant 1 (the flush writes what was buffered): every shape of the flush statement
+    /// names its parameters `$1 ..= $k` without a gap, `k` being 1 plus the parameters of
+    /// its parts (so the values [`TxCtx::flush`] passes line up), and holds exactly its parts.
+    #[test]
+    fn every_flush_shape_numbers_its_parameters_consecutively() {
+        for mask in 1u16..(1 << FLUSH_PARTS.len()) {
+            let sql = build_flush(mask);
+            let parts: Vec<_> =
+                FLUSH_PARTS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).collect();
+            let k = 1 + parts.iter().map(|(_, p)| p.1.clone().count()).sum::<usize>();
+            assert_eq!(named(&sql), (1..=k).collect(), "mask {mask:#b}:\n{sql}");
+            for (i, (name, _, _)) in FLUSH_PARTS.iter().enumerate() {
+                let cte = format!(" {name} AS (");
+                assert_eq!(sql.contains(&cte), mask & (1 << i) != 0, "mask {mask:#b}: {name}");
+            }
+        }
+        assert_eq!(named(&build_flush((1 << FLUSH_PARTS.len()) - 1)).len(), FLUSH_PARAMS);
     }
 }

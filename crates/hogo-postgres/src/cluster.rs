@@ -1,7 +1,7 @@
 //! A throwaway PostgreSQL cluster for tests and benchmarks (`testkit` feature; used by
 //! this crate's tests, the CLI's PostgreSQL test and `hogo-bench`): `initdb` in a temporary
 //! directory, `pg_ctl start` on a free port listening on 127.0.0.1 only (its unix socket in
-//! the same directory), one fresh pair of databases (data, keys) per test, and
+//! the same directory: [`Cluster::socket_url`]), one fresh pair of databases (data, keys) per test, and
 //! `pg_ctl stop` when the last user drops its handle (a Drop guard: also on panic).
 //!
 //! The binaries are found with `pg_config --bindir` (Debian does not put `initdb` and
@@ -151,6 +151,22 @@ impl Cluster {
     /// A connection URL for database `db`.
     pub fn url(&self, db: &str) -> String {
         format!("postgres://hogo@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// A connection string for database `db` over the cluster's unix socket (its
+    /// directory, `-k`), as an embedder on the same host as its database would connect:
+    /// no TCP stack between client and server.
+    pub fn socket_url(&self, db: &str) -> String {
+        format!(
+            "host='{}' port={} user=hogo dbname={db}",
+            self.dir.path().display().to_string().replace('\\', "\\\\").replace('\'', "\\'"),
+            self.port
+        )
+    }
+
+    /// [`Cluster::socket_url`] of the database a URL of [`Cluster::url`] names.
+    pub fn socket_url_of(&self, url: &str) -> String {
+        self.socket_url(url.rsplit('/').next().unwrap_or("postgres"))
     }
 
     /// Creates a fresh, uniquely named database and returns its URL.

@@ -91,8 +91,13 @@ pub const MIGRATIONS: Migrations = &[
     ),
     (
         3,
+        "ledger_heads keeps the next entry sequence and next node index per level",
+        include_str!("../migrations/0003_ledger_head_positions.sql"),
+    ),
+    (
+        4,
         "documents keyed by (collection, organisation, id), one index instead of two",
-        include_str!("../migrations/0003_documents_key_order.sql"),
+        include_str!("../migrations/0004_documents_key_order.sql"),
     ),
 ];
 
@@ -194,6 +199,20 @@ impl Manager {
         // `organisation` prefix and filter every row of the tenant (measured: O(n) per
         // data-key lookup during a bulk import), where a custom plan uses the unique index.
         //
+        // Kept although planning is most of a lookup's server time (≈ 400 of ≈ 550 µs per
+        // lookup by number at 2 000 and 10 000 rows, ≈ 570 of ≈ 870 µs at 100 000; the flush,
+        // the candidates and the session statements plan in 80–170 µs each). Evaluated:
+        // with PostgreSQL's default (`auto`) the bench's imports at 10 000 and 100 000 read
+        // the same blocks per number for every statement, and lookups planned ≈ 70 µs
+        // instead of ≈ 400. But the generic plans PostgreSQL 15 makes on empty tables (a new
+        // tenant's first calls; `PREPARE` + `force_generic_plan` + `EXPLAIN EXECUTE`) still
+        // take an `organisation`-prefix index and filter for the candidates, the data-key
+        // and the record reads: every vault table has a second index that leads with
+        // `organisation`, and on a table without statistics both estimate one row. Such a
+        // plan is kept until autovacuum analyzes the grown table — O(n) per row meanwhile.
+        // The bench did not hit it only because its first calls found thousands of rows.
+        // Dropping this needs those secondary indexes to stop leading with `organisation`
+        // (a schema decision), not a different statement text.
         //
         // And no JIT: every statement here is short, and a batch read whose row estimate
         // is high (a range per prefix over `UNNEST`, `DocumentStore::prefetch_prefixes`)
@@ -205,6 +224,16 @@ impl Manager {
             None => OPTIONS.to_owned(),
         };
         config.options(&options);
+        Ok(Self { config })
+    }
+
+    /// A manager for the key database: PostgreSQL's default plan caching (`auto`), not
+    /// [`Manager::new`]'s forced custom plans. Its one table, `bucket_keks`, has one index,
+    /// the primary key, and every read names the whole key, so a generic plan is the same
+    /// primary-key probe whatever the statistics; a custom plan only cost a planning
+    /// (≈ 35–60 µs of server time) per KEK read.
+    pub(crate) fn for_key_database(url: &str) -> Result<Self, PgError> {
+        let config = Config::from_str(url).map_err(|e| PgError::Config(e.to_string()))?;
         Ok(Self { config })
     }
 

@@ -48,7 +48,7 @@ use hogo_domain::OrganisationId;
 use hogo_vault::{
     Bucket, BucketKekRecord, KekState, KekStore, KeyId, KeyVersion, StoreError, WrappedKey,
 };
-use postgres::Client;
+use postgres::{Client, Statement};
 
 use crate::db::{KEY_MIGRATIONS, Manager, PgError, migrate_with, target};
 use crate::tx::{Fault, TxCtx, array, col, uuid};
@@ -65,8 +65,20 @@ pub(crate) enum KeyRow {
 /// The key database and its one connection.
 pub(crate) struct KeyDb {
     manager: Manager,
-    conn: Mutex<Client>,
+    conn: Mutex<KeyConn>,
 }
+
+/// The key database's connection and its prepared KEK read (prepared once per
+/// connection: read with a statement text, every read would be a Parse round trip and a
+/// planning more).
+struct KeyConn {
+    client: Client,
+    get: Option<Statement>,
+}
+
+/// One KEK row by its key.
+const GET_KEK: &str = "SELECT state, root_version, wrapped FROM bucket_keks
+     WHERE organisation = $1 AND bucket = $2 AND kek = $3";
 
 impl std::fmt::Debug for KeyDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -81,14 +93,15 @@ impl KeyDb {
     pub(crate) fn connect(manager: Manager) -> Result<Self, PgError> {
         let mut client = manager.client().map_err(|e| PgError::KeyStore(e.to_string()))?;
         migrate_with(&mut client, KEY_MIGRATIONS)?;
-        Ok(Self { manager, conn: Mutex::new(client) })
+        Ok(Self { manager, conn: Mutex::new(KeyConn { client, get: None }) })
     }
 
     /// The (re)connected client: a dropped connection is reopened once.
-    fn lock(&self) -> Result<MutexGuard<'_, Client>, postgres::Error> {
+    fn lock(&self) -> Result<MutexGuard<'_, KeyConn>, postgres::Error> {
         let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if guard.is_closed() {
-            *guard = self.manager.config().connect(postgres::NoTls)?;
+        if guard.client.is_closed() {
+            let client = self.manager.config().connect(postgres::NoTls)?;
+            *guard = KeyConn { client, get: None };
         }
         Ok(guard)
     }
@@ -106,9 +119,16 @@ impl KeyDb {
         kek: KeyId,
     ) -> Result<Option<Result<KeyRow, Fault>>, postgres::Error> {
         let mut conn = self.lock()?;
-        let row = conn.query_opt(
-            "SELECT state, root_version, wrapped FROM bucket_keks
-             WHERE organisation = $1 AND bucket = $2 AND kek = $3",
+        let get = match &conn.get {
+            Some(statement) => statement.clone(),
+            None => {
+                let statement = conn.client.prepare(GET_KEK)?;
+                conn.get = Some(statement.clone());
+                statement
+            }
+        };
+        let row = conn.client.query_opt(
+            &get,
             &[&org.as_bytes().as_slice(), &bucket.id(), &kek.0.as_bytes().as_slice()],
         )?;
         Ok(row.map(|r| {
@@ -135,7 +155,7 @@ impl KeyDb {
         wrapped: &WrappedKey,
     ) -> Result<bool, postgres::Error> {
         let mut conn = self.lock()?;
-        let mut tx = conn.transaction()?;
+        let mut tx = conn.client.transaction()?;
         let (o, b, k) = (org.as_bytes().as_slice(), bucket.id(), kek.0.as_bytes().as_slice());
         let state: Option<String> = tx
             .query_opt(
@@ -168,7 +188,7 @@ impl KeyDb {
         kek: &[u8; 16],
     ) -> Result<(), postgres::Error> {
         let mut conn = self.lock()?;
-        let mut tx = conn.transaction()?;
+        let mut tx = conn.client.transaction()?;
         let (o, b, k) = (org.as_bytes().as_slice(), bucket.id(), kek.as_slice());
         tx.execute(
             "UPDATE bucket_keks SET wrapped = decode(repeat('00', length(wrapped)), 'hex')
@@ -185,7 +205,7 @@ impl KeyDb {
         )?;
         tx.commit()?;
         // Outside a transaction block (VACUUM refuses to run inside one).
-        conn.batch_execute("VACUUM bucket_keks")?;
+        conn.client.batch_execute("VACUUM bucket_keks")?;
         Ok(())
     }
 
@@ -194,7 +214,7 @@ impl KeyDb {
         &self,
         f: impl FnOnce(&mut Client) -> T,
     ) -> Result<T, postgres::Error> {
-        Ok(f(&mut *self.lock()?))
+        Ok(f(&mut self.lock()?.client))
     }
 }
 
@@ -239,6 +259,7 @@ impl PgKeks<'_, '_> {
              ON CONFLICT DO NOTHING",
             &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
         )?;
+        c.cache.borrow_mut().kek_refs.remove(&bucket);
         c.destroyed.set(true);
         Ok(())
     }
@@ -250,6 +271,7 @@ impl PgKeks<'_, '_> {
              ON CONFLICT (organisation, bucket) DO UPDATE SET kek = excluded.kek",
             &[&c.org_blob(), &bucket.id(), &kek.as_slice()],
         )?;
+        c.cache.borrow_mut().kek_refs.remove(&bucket);
         Ok(())
     }
 
@@ -265,20 +287,27 @@ impl PgKeks<'_, '_> {
         Ok(record)
     }
 
-    fn read_uncached(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
+    /// The current KEK id of the bucket and whether its destruction is pending: as read
+    /// with the blind-index candidates ([`crate::vault`]), or in one round trip.
+    fn current(&self, bucket: Bucket) -> Result<Option<([u8; 16], bool)>, Fault> {
+        if let Some(known) = self.ctx.cache.borrow().kek_refs.get(&bucket) {
+            return Ok(*known);
+        }
         let c = self.ctx;
-        // The current KEK id and whether its destruction is pending, in one round trip.
-        let Some(row) = c.opt(
+        c.opt(
             "SELECT r.kek, EXISTS (SELECT 1 FROM kek_pending_destruction p
                  WHERE p.organisation = r.organisation AND p.bucket = r.bucket AND p.kek = r.kek)
              FROM bucket_kek_refs r WHERE r.organisation = $1 AND r.bucket = $2",
             &[&c.org_blob(), &bucket.id()],
         )?
-        else {
+        .map(|row| Ok((array(col(&row, 0, "kek id")?, "kek id")?, col(&row, 1, "kek id")?)))
+        .transpose()
+    }
+
+    fn read_uncached(&self, bucket: Bucket) -> Result<Option<BucketKekRecord>, Fault> {
+        let Some((kek, pending)) = self.current(bucket)? else {
             return Ok(None);
         };
-        let kek: [u8; 16] = array(col(&row, 0, "kek id")?, "kek id")?;
-        let pending: bool = col(&row, 1, "kek id")?;
         let kek_id = KeyId(uuid(&kek, "kek id")?);
         let record =
             |state| BucketKekRecord { organisation: self.ctx.org, bucket, kek: kek_id, state };

@@ -7,8 +7,11 @@
 //! see [`crate::store`], covers that case and every other read-then-write.) Entries and
 //! tree nodes are append-only: a sequence or node index that is not the next one is a
 //! [`StorageError::Conflict`], as in the in-memory store. The next sequence and the next
-//! node index of every level are read once per transaction (one statement) and then
-//! advanced by the transaction's own appends; entries, nodes, details and the head are
+//! node index of every level are kept in the head row (migration 0003) and read with it by
+//! `lock_head` — one primary-key probe, whatever the log's size — then advanced by the
+//! transaction's own appends and written back with the head at the flush (a head row that
+//! does not know them, NULL, has them read from the tables once, one backward index probe
+//! per level); entries, nodes, details and the head are
 //! buffered and written with the transaction's other writes in one statement before the
 //! next uncached read and before `COMMIT` ([`crate::buffer`]), with `ON CONFLICT DO
 //! NOTHING` and a count of the rows inserted: a row already present is a conflict there
@@ -27,6 +30,9 @@ use crate::tx::{Fault, TxCtx, array, col, to_i64, to_u64};
 
 /// Tree levels whose next node index one query reads (a log of 2^64 entries has 65).
 const LEVELS: u8 = 65;
+
+/// The next entry sequence and the next node index per level.
+type Positions = (i64, HashMap<u8, i64>);
 
 fn err(f: Fault) -> StorageError {
     match f {
@@ -70,7 +76,7 @@ impl PgLedger<'_, '_> {
     /// transaction in one round trip (the newest row of each, by the primary key read
     /// backwards: one index entry per level, whatever the statistics say) and then kept
     /// up to date by this transaction's own appends.
-    fn next_positions(&self) -> Result<(i64, HashMap<u8, i64>), Fault> {
+    fn next_positions(&self) -> Result<Positions, Fault> {
         let c = self.ctx;
         {
             let cache = c.cache.borrow();
@@ -105,11 +111,24 @@ impl PgLedger<'_, '_> {
 
     /// `(next sequence, next index per level)` from the last sequence (column `at`) and
     /// the array of each level's last index, `-1` for none (column `at + 1`).
-    fn positions_from(row: &Row, at: usize) -> Result<(i64, HashMap<u8, i64>), Fault> {
+    fn positions_from(row: &Row, at: usize) -> Result<Positions, Fault> {
         let last: Option<i64> = col(row, at, "ledger")?;
         let per_level: Vec<i64> = col(row, at + 1, "tree node")?;
         let next_idx = (0..LEVELS).zip(per_level).map(|(level, last)| (level, last + 1)).collect();
         Ok((last.map_or(0, |s| s + 1), next_idx))
+    }
+
+    /// `(next sequence, next index per level)` as the head row keeps them (columns `at`
+    /// and `at + 1`), or `None` when it does not know them (NULL: a head written before
+    /// any append of this adapter version): [`Self::next_positions`] reads the tables then.
+    fn stored_positions(row: &Row, at: usize) -> Result<Option<Positions>, Fault> {
+        let seq: Option<i64> = col(row, at, "ledger head")?;
+        let per_level: Option<Vec<i64>> = col(row, at + 1, "ledger head")?;
+        let (Some(seq), Some(per_level)) = (seq, per_level) else { return Ok(None) };
+        if seq < 0 || per_level.len() > usize::from(LEVELS) || per_level.iter().any(|i| *i < 0) {
+            return Err(Fault::Corrupt("ledger head"));
+        }
+        Ok(Some((seq, (0..LEVELS).zip(per_level).collect())))
     }
 
     /// The next node index of a level beyond those [`Self::next_positions`] reads.
@@ -181,26 +200,17 @@ impl LedgerStore for PgLedger<'_, '_> {
                 return Ok(head.clone());
             }
         }
-        // The head, locked, and (for the append that follows) the next sequence and next
-        // node index of every level that can hold a node, in one round trip.
+        // The head, locked, with the next sequence and next node index of each level the
+        // head row keeps (migration 0003): one primary-key probe whatever the log's size.
         let row = c
             .opt(
-                "SELECT h.size, h.last_hash, h.frontier,
-                        (SELECT sequence FROM ledger_entries WHERE organisation = $1
-                         ORDER BY sequence DESC LIMIT 1),
-                        ARRAY(SELECT COALESCE((SELECT idx FROM ledger_nodes
-                                               WHERE organisation = $1 AND level = l
-                                               ORDER BY idx DESC LIMIT 1), -1)
-                              FROM generate_series(0, CASE WHEN h.size > 0
-                                  THEN floor(log(2, h.size::numeric))::int + 1 ELSE 0 END) AS l
-                              ORDER BY l)
-                 FROM ledger_heads h WHERE h.organisation = $1
-                 FOR UPDATE OF h",
+                "SELECT size, last_hash, frontier, next_sequence, next_index
+                 FROM ledger_heads WHERE organisation = $1 FOR UPDATE",
                 &[&c.org_blob()],
             )
             .map_err(err)?;
         let next = match &row {
-            Some(r) => Some(Self::positions_from(r, 3).map_err(err)?),
+            Some(r) => Self::stored_positions(r, 3).map_err(err)?,
             None => None,
         };
         let read = self.head_from(row).map_err(err)?;

@@ -3,8 +3,11 @@
 //!
 //! Each [`Store::transact`] call takes a pooled connection and opens one `READ COMMITTED`
 //! transaction, then **takes a transaction-scoped advisory lock for the organisation**
-//! (`pg_advisory_xact_lock(key(org))`) before running the closure. Why at the start of
-//! every transaction rather than around particular statements:
+//! (`pg_advisory_xact_lock(key(org))`) before running the closure — both in one round trip
+//! (one simple query; the key is an integer formatted here, never caller text), which also
+//! reads the organisation's settings document and blind-index root into the transaction's
+//! cache (the private `tx` module's `Prefetched`). Why the lock at the start of every
+//! transaction rather than around particular statements:
 //!
 //! - the application checks that a number is not already held (`find_number`: read the
 //!   blind-index candidates, decrypt, compare) and then writes; under `READ COMMITTED`
@@ -42,14 +45,13 @@ use std::time::Duration;
 use hogo::store::{Settle, settle};
 use hogo::{Error, Store, Tx};
 use hogo_domain::OrganisationId;
-use postgres::IsolationLevel;
 
 use crate::auth::PgAuth;
 use crate::db::{MIGRATIONS, Manager, PgConn, PgError, Pool, describe, is_retryable, migrate_with};
 use crate::docs::PgDocs;
 use crate::keys::{KeyDb, PgKeks, apply_pending};
 use crate::ledger::PgLedger;
-use crate::tx::{Fault, TxCtx, uuid};
+use crate::tx::{Fault, OpenTx, TxCtx, uuid};
 use crate::vault::PgVault;
 
 /// How many times a busy transaction is attempted before [`Error::Busy`] is returned.
@@ -120,7 +122,7 @@ impl PostgresStore {
     /// database out of the data database's backups (see [`crate::keys`]).
     pub fn connect(data_url: &str, key_url: &str) -> Result<Self, PgError> {
         let data = Manager::new(data_url)?;
-        let keys = Manager::new(key_url)?;
+        let keys = Manager::for_key_database(key_url)?;
         if data.config().get_hosts() == keys.config().get_hosts()
             && data.config().get_ports() == keys.config().get_ports()
             && data.config().get_dbname() == keys.config().get_dbname()
@@ -206,21 +208,14 @@ impl PostgresStore {
         f: &mut dyn FnMut(&mut Tx<'_>) -> Result<T, Error>,
     ) -> Attempt<T> {
         let PgConn { client, statements } = conn;
-        let mut tx =
-            match client.build_transaction().isolation_level(IsolationLevel::ReadCommitted).start()
-            {
+        // Begun and locked in one round trip (see `OpenTx`).
+        let (tx, prefetched) =
+            match OpenTx::begin(client, organisation_lock_key(organisation), organisation) {
                 Ok(tx) => tx,
                 Err(e) if is_retryable(&e) => return Attempt::Busy,
                 Err(e) => return Attempt::Failed(storage(&e)),
             };
-        match tx
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&organisation_lock_key(organisation)])
-        {
-            Ok(_) => {}
-            Err(e) if is_retryable(&e) => return Attempt::Busy,
-            Err(e) => return Attempt::Failed(storage(&e)),
-        }
-        let ctx = TxCtx::new(tx, statements, organisation, &self.keys);
+        let ctx = TxCtx::new(tx, statements, organisation, &self.keys, prefetched);
         let result = {
             let mut vault = PgVault { ctx: &ctx };
             let mut keks = PgKeks { ctx: &ctx };

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use hogo_domain::OrganisationId;
+use hogo_vault::{IndexRootRecord, KeyVersion, WrappedKey};
 use postgres::types::{FromSql, ToSql};
-use postgres::{Row, Statement, Transaction};
+use postgres::{Client, Row, SimpleQueryMessage, SimpleQueryRow, Statement};
 use uuid::Uuid;
 
 use crate::buffer::TxCache;
@@ -49,9 +50,129 @@ impl std::fmt::Display for Fault {
     }
 }
 
+/// A transaction open on a pooled connection, begun and locked for its organisation in
+/// **one** round trip: `START TRANSACTION ISOLATION LEVEL READ COMMITTED` and
+/// `pg_advisory_xact_lock(key)` sent together as one simple query, with two reads most
+/// transactions make next (see [`Prefetched`]). Everything in that text is formatted by
+/// this adapter from an integer, the organisation's id in hex and constants — never
+/// caller text. Dropped without [`OpenTx::commit`] or [`OpenTx::rollback`] (an error
+/// path, a panic in the closure), it rolls back, so a connection never goes back to the
+/// pool inside a transaction.
+pub(crate) struct OpenTx<'c> {
+    client: &'c mut Client,
+    open: bool,
+}
+
+/// The rows the begin round trip reads after the lock is held (so they are as current as
+/// any later read of the transaction, and only this transaction's own writes can change
+/// them before it ends): the organisation's settings document, which nearly every use case
+/// reads first, and its blind-index root, which every number lookup and collection reads.
+/// Each costs one primary-key probe on the server (and a planning: a simple query is
+/// not prepared) and saves the round trip of its own read; a transaction that reads
+/// neither pays the probes only. `None`: not known (absent rows are `Some(None)`).
+#[derive(Default)]
+pub(crate) struct Prefetched {
+    pub(crate) settings: Option<Option<String>>,
+    pub(crate) index_root: Option<Option<IndexRootRecord>>,
+}
+
+/// The collection and id of the organisation's settings document (`hogo::docs`).
+pub(crate) const SETTINGS: (&str, &str) = (hogo::docs::ORGANISATIONS.0, "settings");
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// An index root from its text columns (version, bits, root version, wrapped in hex).
+fn index_root_text(row: &SimpleQueryRow) -> Option<IndexRootRecord> {
+    let int = |i: usize| row.get(i).and_then(|v| v.parse::<u32>().ok());
+    Some(IndexRootRecord {
+        version: int(0)?,
+        bits: u8::try_from(int(1)?).ok()?,
+        wrapped: WrappedKey { version: KeyVersion(int(2)?), bytes: unhex(row.get(3)?)? },
+    })
+}
+
+impl<'c> OpenTx<'c> {
+    /// Starts a `READ COMMITTED` transaction holding the advisory lock `lock_key` and reads
+    /// what [`Prefetched`] lists for `org`.
+    pub(crate) fn begin(
+        client: &'c mut Client,
+        lock_key: i64,
+        org: OrganisationId,
+    ) -> Result<(Self, Prefetched), postgres::Error> {
+        // The guard exists before the first byte is sent: a lock that fails (deadlock,
+        // cancel) leaves an aborted transaction behind, which the drop rolls back.
+        let tx = Self { client, open: true };
+        let org = hex(org.as_bytes());
+        let (collection, id) = SETTINGS;
+        // Constants of this crate and of `hogo::docs`: plain identifiers, no quoting needed.
+        debug_assert!(
+            [collection, id]
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        );
+        let messages = tx.client.simple_query(&format!(
+            "START TRANSACTION ISOLATION LEVEL READ COMMITTED; \
+             SELECT pg_advisory_xact_lock({lock_key}); \
+             SELECT body FROM documents WHERE organisation = decode('{org}', 'hex') \
+                 AND collection = '{collection}' AND id = '{id}'; \
+             SELECT version, bits, root_version, encode(wrapped, 'hex') FROM vault_index_roots \
+                 WHERE organisation = decode('{org}', 'hex')"
+        ))?;
+        let mut pre = Prefetched { settings: Some(None), index_root: Some(None) };
+        // Statements complete in order: 0 START, 1 the lock, 2 settings, 3 the index root.
+        let mut statement = 0;
+        for m in &messages {
+            match m {
+                SimpleQueryMessage::CommandComplete(_) => statement += 1,
+                SimpleQueryMessage::Row(row) if statement == 2 => {
+                    pre.settings = row.get(0).map(|b| Some(b.to_owned()));
+                }
+                SimpleQueryMessage::Row(row) if statement == 3 => {
+                    // A row that does not decode is left to the vault's own read to report.
+                    pre.index_root = index_root_text(row).map(Some);
+                }
+                _ => {}
+            }
+        }
+        if statement != 4 {
+            pre = Prefetched::default();
+        }
+        Ok((tx, pre))
+    }
+
+    /// Commits (the lock is released with it).
+    pub(crate) fn commit(mut self) -> Result<(), postgres::Error> {
+        self.open = false;
+        self.client.batch_execute("COMMIT")
+    }
+
+    /// Rolls back (the lock is released with it).
+    pub(crate) fn rollback(mut self) -> Result<(), postgres::Error> {
+        self.open = false;
+        self.client.batch_execute("ROLLBACK")
+    }
+}
+
+impl Drop for OpenTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
+}
+
 /// Everything the handles of one transaction share.
 pub(crate) struct TxCtx<'c> {
-    tx: RefCell<Transaction<'c>>,
+    tx: RefCell<OpenTx<'c>>,
     statements: RefCell<&'c mut HashMap<&'static str, Statement>>,
     /// The organisation every organisation-scoped query is limited to.
     pub(crate) org: OrganisationId,
@@ -67,11 +188,17 @@ pub(crate) struct TxCtx<'c> {
 
 impl<'c> TxCtx<'c> {
     pub(crate) fn new(
-        tx: Transaction<'c>,
+        tx: OpenTx<'c>,
         statements: &'c mut HashMap<&'static str, Statement>,
         org: OrganisationId,
         keys: &'c KeyDb,
+        prefetched: Prefetched,
     ) -> Self {
+        let mut cache = TxCache::default();
+        if let Some(settings) = prefetched.settings {
+            cache.docs.insert((SETTINGS.0.to_owned(), SETTINGS.1.to_owned()), settings);
+        }
+        cache.index_root = prefetched.index_root;
         Self {
             tx: RefCell::new(tx),
             statements: RefCell::new(statements),
@@ -79,12 +206,12 @@ impl<'c> TxCtx<'c> {
             keys,
             busy: Cell::new(false),
             destroyed: Cell::new(false),
-            cache: RefCell::new(TxCache::default()),
+            cache: RefCell::new(cache),
         }
     }
 
     /// The open transaction, to commit or roll back.
-    pub(crate) fn into_transaction(self) -> Transaction<'c> {
+    pub(crate) fn into_transaction(self) -> OpenTx<'c> {
         self.tx.into_inner()
     }
 
@@ -97,7 +224,7 @@ impl<'c> TxCtx<'c> {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.check(self.tx.borrow_mut().prepare(sql))?;
+        let s = self.check(self.tx.borrow_mut().client.prepare(sql))?;
         self.statements.borrow_mut().insert(sql, s.clone());
         Ok(s)
     }
@@ -105,7 +232,7 @@ impl<'c> TxCtx<'c> {
     /// Runs a (cached, prepared) query.
     pub(crate) fn query(&self, sql: &'static str, params: &Params<'_>) -> Result<Vec<Row>, Fault> {
         let s = self.statement(sql)?;
-        self.check(self.tx.borrow_mut().query(&s, params))
+        self.check(self.tx.borrow_mut().client.query(&s, params))
     }
 
     /// Runs a query expected to return at most one row.
@@ -116,7 +243,7 @@ impl<'c> TxCtx<'c> {
     /// Runs a (cached, prepared) statement; returns the rows affected.
     pub(crate) fn exec(&self, sql: &'static str, params: &Params<'_>) -> Result<u64, Fault> {
         let s = self.statement(sql)?;
-        self.check(self.tx.borrow_mut().execute(&s, params))
+        self.check(self.tx.borrow_mut().client.execute(&s, params))
     }
 
     /// Maps a driver result, remembering a retryable failure for the retry loop.

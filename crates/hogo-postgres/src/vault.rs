@@ -43,16 +43,19 @@ const DATA_KEYS_IN_BUCKET: &str =
     "SELECT id, version, subject, class, bucket, kek, wrapped, commitment
      FROM vault_data_keys WHERE organisation = $1 AND bucket = $2 ORDER BY id";
 
-/// Candidates of several tags with their records and data keys. Every lookup is a
-/// `LATERAL` subquery on a unique or leading key with plain equalities (`OFFSET 0` /
-/// `LIMIT 1` keep the planner from pulling them up), so each is an index probe whatever
-/// the statistics: `tag = ANY($4)` with `ORDER BY` was planned as a filter over every
-/// index entry of the field (PostgreSQL < 17 keeps index order that way), and plain joins
-/// as hash joins over every record and data key (measured: ≈ 2 000 blocks read per lookup
-/// at N = 2 000 instead of ≈ 10). Unordered: the caller sorts.
+/// Candidates of several tags with their records, data keys, and the current KEK id of
+/// each data key's bucket with whether its destruction is pending (what
+/// `bucket_kek` reads next to open the record). Every lookup is a `LATERAL` subquery on
+/// a unique or leading key with plain equalities (`OFFSET 0` / `LIMIT 1` keep the planner
+/// from pulling them up), so each is an index probe whatever the statistics: `tag =
+/// ANY($4)` with `ORDER BY` was planned as a filter over every index entry of the field
+/// (PostgreSQL < 17 keeps index order that way), and plain joins as hash joins over every
+/// record and data key (measured: ≈ 2 000 blocks read per lookup at N = 2 000 instead of
+/// ≈ 10). Unordered: the caller sorts.
 pub(crate) const CANDIDATES: &str = "SELECT t.tag, i.record,
          r.id, r.subject, r.class, r.table_name, r.field, r.data_key, r.envelope,
-         k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
+         k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment,
+         b.kek, q.pending IS NOT NULL
      FROM UNNEST($4::bigint[]) AS t(tag)
      JOIN LATERAL (
          SELECT record FROM vault_index
@@ -64,7 +67,13 @@ pub(crate) const CANDIDATES: &str = "SELECT t.tag, i.record,
      LEFT JOIN LATERAL (
          SELECT id, version, subject, class, bucket, kek, wrapped, commitment
          FROM vault_data_keys
-         WHERE organisation = $1 AND id = r.data_key LIMIT 1) k ON true";
+         WHERE organisation = $1 AND id = r.data_key LIMIT 1) k ON true
+     LEFT JOIN LATERAL (
+         SELECT kek FROM bucket_kek_refs
+         WHERE organisation = $1 AND bucket = k.bucket LIMIT 1) b ON true
+     LEFT JOIN LATERAL (
+         SELECT 1 AS pending FROM kek_pending_destruction
+         WHERE organisation = $1 AND bucket = k.bucket AND kek = b.kek LIMIT 1) q ON true";
 
 const DATA_KEYS_BY_OWNERS: &str =
     "SELECT k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
@@ -154,6 +163,15 @@ impl PgVault<'_, '_> {
             };
             let mut cache = c.cache.borrow_mut();
             cache.records_read.entry(id).or_insert(record);
+            if let Some(k) = &key {
+                // The bucket's current KEK reference as of now (the transaction holds its
+                // organisation's lock: only its own writes change it, and they drop it).
+                let kek = col::<Option<&[u8]>>(r, 17, "kek id")?
+                    .map(|b| array::<16>(b, "kek id"))
+                    .transpose()?;
+                let pending: bool = col(r, 18, "kek id")?;
+                cache.kek_refs.entry(k.bucket).or_insert(kek.map(|id| (id, pending)));
+            }
             if let Some(k) = key {
                 cache.key_owners.entry((k.subject, k.class)).or_insert(Some(k.id));
                 cache.data_keys.entry(k.id).or_insert(Some(k));

@@ -14,6 +14,7 @@ mod concurrency;
 mod conformance;
 mod journeys;
 mod keys;
+mod lookup_path;
 mod migrations;
 mod rollback;
 mod scoping;
