@@ -21,7 +21,7 @@
 //! the session touches [`crate::auth`] buffers (an `UPDATE` of the last-seen time and idle
 //! expiry only; a session that is gone by then fails the flush).
 //!
-//! Round trips saved per collected number (measured in `BENCHMARKS.md`): the data-key and
+//! Round trips saved per collected number (measured in `docs/benchmarks.md`): the data-key and
 //! index-root lookups repeated within a batch, the bucket-KEK reads (two data-database
 //! queries and one key-database query each), the ledger's next sequence / node index
 //! probes, and one statement per written row. Per lookup by number: the session touch's
