@@ -322,6 +322,48 @@ fn progress(len: usize) -> indicatif::ProgressBar {
     }
 }
 
+/// The 本人確認 of one row's number for each of its affairs: the flags, overridden by the
+/// row's columns; a dependant without its own is verified by its employee, except as a
+/// category-3 spouse, whom the employer verifies itself (番号法16条).
+fn row_verifications(
+    row: &Row,
+    kind: SubjectKind,
+    clerk: StaffId,
+    defaults: &VerifyArgs,
+) -> Result<Vec<(Affair, hogo_domain::Verification)>> {
+    let mut v = defaults.clone();
+    if let Some(nc) = &row.number_check {
+        v.number_check = Some(nc.clone());
+    }
+    if let Some(i) = &row.identity {
+        v.identity = Some(i.clone());
+    }
+    if let SubjectKind::Dependent { of, .. } = kind
+        && row.number_check.is_none()
+        && v.by_employee.is_none()
+    {
+        v.by_employee = Some(of);
+    }
+    let verification = v
+        .verification(clerk)
+        .map_err(|e| anyhow::anyhow!("{}行目 / line {}: {e:#}", row.line, row.line))?;
+    row.affairs
+        .iter()
+        .map(|affair| {
+            if *affair == Affair::NationalPensionCategory3
+                && matches!(verification, hogo_domain::Verification::ByEmployee { .. })
+            {
+                bail!(
+                    "{}行目 number_check: 国民年金第3号被保険者は事業主が本人確認します / line {}: the employer verifies a category-3 spouse (M7)",
+                    row.line,
+                    row.line
+                );
+            }
+            Ok((*affair, verification.clone()))
+        })
+        .collect()
+}
+
 /// A batch use case's error pointed at the CSV line of the row it names
 /// ([`hogo::Error::row`]); shown by [`out::explain`] as "N行目 / line N: …".
 #[derive(Debug, thiserror::Error)]
@@ -357,6 +399,19 @@ pub(crate) fn import_rows<S: Store>(
     let mut report = ImportReport::default();
     for existing in app.subjects(session)? {
         report.ids.insert(existing.reference.clone(), existing.subject.id);
+    }
+    // The 本人確認 of every number row is checked before anything is stored (the employee
+    // a dependant names is not registered yet: any id stands in for it here).
+    for row in rows.iter().filter(|r| r.number.is_some()) {
+        let kind = match row.kind {
+            RowKind::Dependent { category3_spouse } => SubjectKind::Dependent {
+                of: SubjectId::from_uuid(uuid::Uuid::nil()),
+                category3_spouse,
+            },
+            RowKind::Employee => SubjectKind::Employee,
+            RowKind::Payee(p) => SubjectKind::Payee(p),
+        };
+        row_verifications(row, kind, clerk, defaults)?;
     }
     let bar = progress(rows.len());
     let (employees, others): (Vec<&Row>, Vec<&Row>) =
@@ -405,37 +460,11 @@ pub(crate) fn import_rows<S: Store>(
     let mut lines = Vec::new();
     for &(row, id, kind) in &ids {
         let Some(number) = &row.number else { continue };
-        let mut v = defaults.clone();
-        if let Some(nc) = &row.number_check {
-            v.number_check = Some(nc.clone());
-        }
-        if let Some(i) = &row.identity {
-            v.identity = Some(i.clone());
-        }
-        if let SubjectKind::Dependent { of, .. } = kind
-            && row.number_check.is_none()
-            && v.by_employee.is_none()
-        {
-            v.by_employee = Some(of);
-        }
-        let verification = v
-            .verification(clerk)
-            .map_err(|e| anyhow::anyhow!("{}行目 / line {}: {e:#}", row.line, row.line))?;
-        for affair in &row.affairs {
-            // The employer verifies a category-3 spouse itself (番号法16条).
-            if *affair == Affair::NationalPensionCategory3
-                && matches!(verification, hogo_domain::Verification::ByEmployee { .. })
-            {
-                bail!(
-                    "{}行目 number_check: 国民年金第3号被保険者は事業主が本人確認します / line {}: the employer verifies a category-3 spouse (M7)",
-                    row.line,
-                    row.line
-                );
-            }
+        for (affair, verification) in row_verifications(row, kind, clerk, defaults)? {
             collect.push(CollectNumber {
                 subject: id,
-                affair: *affair,
-                verification: verification.clone(),
+                affair,
+                verification,
                 purpose_notified,
                 identity_copy_kept: false,
                 number: number.clone(),

@@ -88,7 +88,8 @@ fn a_number_in_argv_is_refused() {
 
 /// M9, M7: a CSV whose rows parse but whose numbers clash (two employees, one number)
 /// imports no number: the clerk is told the line (in both languages) and the rule, the
-/// subjects stay registered, and no number can be found.
+/// subjects stay registered, and no number can be found. A 本人確認 the file cannot
+/// satisfy is refused before anything is stored.
 #[test]
 fn csv_import_with_a_clashing_number_names_the_line_and_collects_nothing() {
     let env = fresh();
@@ -128,6 +129,25 @@ fn csv_import_with_a_clashing_number_names_the_line_and_collects_nothing() {
         .success();
     let j: serde_json::Value = serde_json::from_slice(&found.get_output().stdout).unwrap();
     assert_eq!(j["subjects"].as_array().map(Vec::len), Some(0), "no number was collected");
+    // A 本人確認 the file cannot satisfy (a category-3 spouse verified by the employee) is
+    // refused before anything is stored.
+    let spouse = format!(
+        "kind,reference,name,employee_ref,category3_spouse,my_number\n\
+         employee,S1,丁,,,{}\ndependent,S1-1,丁の配偶者,S1,true,{}\n",
+        hogo_domain::testkit::synthetic_number(42).expose(),
+        hogo_domain::testkit::synthetic_number(43).expose()
+    );
+    std::fs::write(&csv_path, spouse).unwrap();
+    env.hogo()
+        .arg("--db")
+        .arg(&db)
+        .args(["--lang", "en", "subject", "import"])
+        .arg(&csv_path)
+        .args(["--number-check", "card", "--purpose-notified"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 3").and(predicate::str::contains("M7")));
+    std::fs::remove_file(&csv_path).unwrap();
     let list =
         env.hogo().arg("--db").arg(&db).args(["--json", "subject", "list"]).assert().success();
     let j: serde_json::Value = serde_json::from_slice(&list.get_output().stdout).unwrap();
