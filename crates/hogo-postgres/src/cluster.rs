@@ -1,8 +1,9 @@
 //! A throwaway PostgreSQL cluster for tests and benchmarks (`testkit` feature; used by
 //! this crate's tests, the CLI's PostgreSQL test and `hogo-bench`): `initdb` in a temporary
 //! directory, `pg_ctl start` on a free port listening on 127.0.0.1 only (its unix socket in
-//! the same directory: [`Cluster::socket_url`]), one fresh pair of databases (data, keys) per test, and
-//! `pg_ctl stop` when the last user drops its handle (a Drop guard: also on panic).
+//! the same directory: [`Cluster::socket_url`](crate::cluster::Cluster::socket_url)), one
+//! fresh pair of databases (data, keys) per test, and `pg_ctl stop` when the last user drops
+//! its handle (a Drop guard: also on panic).
 //!
 //! The binaries are found with `pg_config --bindir` (Debian does not put `initdb` and
 //! `pg_ctl` on `PATH`). Both refuse to run as root: as root they run as the `postgres`
