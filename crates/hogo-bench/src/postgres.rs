@@ -30,6 +30,26 @@ use crate::report::{Pair, Table};
 
 const BATCH: usize = 1000;
 
+/// The p50 of 200 `find_subject_by_number` calls (fewer below 200 rows), each finding
+/// exactly one subject.
+fn lookup_p50(
+    app: &hogo::Hogo<PostgresStore>,
+    session: &hogo::Session,
+    numbers: &[hogo_domain::MyNumber],
+) -> Duration {
+    let n = numbers.len();
+    median(
+        (0..200.min(n))
+            .map(|i| {
+                let t = Instant::now();
+                let found = app.find_subject_by_number(session, &numbers[(i * 7919) % n]).unwrap();
+                assert_eq!(found.len(), 1);
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -249,15 +269,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         statements(&data, "import", n);
         explain_documents(&data, init.organisation, subjects[n / 2]);
     }
-    let lookups: Vec<Duration> = (0..200.min(n))
-        .map(|i| {
-            let t = Instant::now();
-            let found = app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
-            assert_eq!(found.len(), 1);
-            t.elapsed()
-        })
-        .collect();
-    let p50 = median(lookups);
+    let p50 = lookup_p50(&app, &session, &numbers);
     // The same lookups from a second store on the same databases over the cluster's unix
     // socket (an embedder on the database's host): the same session, keys and data.
     let socket_p50 = {
@@ -265,17 +277,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
             PostgresStore::connect(&server.socket_url_of(&data), &server.socket_url_of(&keys))
                 .unwrap();
         let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
-        median(
-            (0..200.min(n))
-                .map(|i| {
-                    let t = Instant::now();
-                    let found =
-                        app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
-                    assert_eq!(found.len(), 1);
-                    t.elapsed()
-                })
-                .collect(),
-        )
+        lookup_p50(&app, &session, &numbers)
     };
     if diagnostics {
         let (c0, t) = (cpu_ns(), Instant::now());
@@ -298,17 +300,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         c.batch_execute("ALTER SYSTEM SET synchronous_commit = off").unwrap();
         c.batch_execute("SELECT pg_reload_conf()").unwrap();
         std::thread::sleep(Duration::from_millis(200));
-        let p = median(
-            (0..200.min(n))
-                .map(|i| {
-                    let t = Instant::now();
-                    let found =
-                        app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
-                    assert_eq!(found.len(), 1);
-                    t.elapsed()
-                })
-                .collect(),
-        );
+        let p = lookup_p50(&app, &session, &numbers);
         c.batch_execute("ALTER SYSTEM RESET synchronous_commit").unwrap();
         c.batch_execute("SELECT pg_reload_conf()").unwrap();
         p

@@ -428,15 +428,12 @@ pub fn account(n: u128, login: &str, home: OrganisationId) -> StaffAccount {
     }
 }
 
-/// P10, M13: accounts, memberships, policies and sessions round-trip; login names are
-/// unique; updates of missing rows fail; sessions are found by token hash.
-pub fn auth_rows_round_trip<S: Store>(store: &S) {
-    let o = org(8);
-    let a = account(0x81, "sato.hanako", o);
-    let auth = auth_err;
-    let session = Session {
-        token_hash: TokenHash::from_bytes([9; 32]),
-        account: a.id,
+/// A live number-clerk session of `account` in `o` (token hash: 32 bytes `token`), created
+/// at the suite's time 0, idle for 30 minutes, absolute for 12 hours.
+pub fn session(token: u8, account: StaffId, o: OrganisationId) -> Session {
+    Session {
+        token_hash: TokenHash::from_bytes([token; 32]),
+        account,
         organisation: o,
         role: Role::NumberClerk,
         contracted_affairs: AffairSet::EMPTY,
@@ -447,7 +444,16 @@ pub fn auth_rows_round_trip<S: Store>(store: &S) {
         idle_expires_at: at(1800),
         absolute_expires_at: at(43_200),
         revoked: None,
-    };
+    }
+}
+
+/// P10, M13: accounts, memberships, policies and sessions round-trip; login names are
+/// unique; updates of missing rows fail; sessions are found by token hash.
+pub fn auth_rows_round_trip<S: Store>(store: &S) {
+    let o = org(8);
+    let a = account(0x81, "sato.hanako", o);
+    let auth = auth_err;
+    let session = session(9, a.id, o);
     run(store, o, |tx| {
         tx.auth.insert_account(&a).map_err(auth)?;
         assert!(

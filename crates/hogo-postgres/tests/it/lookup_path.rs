@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use hogo::Error;
-use hogo_auth::{ClientLabel, RevocationReason, Session, SessionScope, TokenHash};
-use hogo_domain::{AffairSet, OrganisationId, Role};
+use hogo_auth::{RevocationReason, Session};
+use hogo_domain::OrganisationId;
 use hogo_ledger::verify_ledger;
 use hogo_postgres::PostgresStore;
 
@@ -23,20 +23,7 @@ fn auth(e: hogo_auth::StoreError) -> Error {
 /// An account and a live session of it in `o`, committed.
 fn signed_in(store: &PostgresStore, o: OrganisationId) -> Session {
     let account = hogo::store_suite::account(0x91, "kato.jiro", o);
-    let session = Session {
-        token_hash: TokenHash::from_bytes([0x5e; 32]),
-        account: account.id,
-        organisation: o,
-        role: Role::NumberClerk,
-        contracted_affairs: AffairSet::EMPTY,
-        scope: SessionScope::Full,
-        client: ClientLabel::parse("lookup-test").unwrap(),
-        created_at: at(0),
-        last_seen_at: at(1),
-        idle_expires_at: at(1800),
-        absolute_expires_at: at(43_200),
-        revoked: None,
-    };
+    let session = hogo::store_suite::session(0x5e, account.id, o);
     run(store, o, |tx| {
         tx.auth.insert_account(&account).map_err(auth)?;
         tx.auth.insert_session(&session).map_err(auth)
