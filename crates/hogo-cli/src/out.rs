@@ -76,7 +76,7 @@ pub(crate) fn explain(err: &anyhow::Error, lang: Lang) -> String {
             Lang::Ja => format!("{}行目", at.line),
             Lang::En => format!("line {}", at.line),
         };
-        return format!("{line}: {}", explain_app(&at.source, lang));
+        return format!("{line}: {}", explain_app(&at.source.clone().without_row(), lang));
     }
     if let Some(e) = err.downcast_ref::<hogo::Error>() {
         return explain_app(e, lang);

@@ -105,6 +105,29 @@ impl Error {
         }
     }
 
+    /// This error without the row [`Error::in_row`] put in (for a caller that names the
+    /// row itself, e.g. as a CSV line).
+    #[must_use]
+    pub fn without_row(self) -> Self {
+        let strip = |text: &str, sep: &str| -> Option<String> {
+            let rest = text.strip_prefix("rows[")?;
+            let (digits, tail) = rest.split_once(']')?;
+            digits.parse::<usize>().ok()?;
+            tail.strip_prefix(sep).map(str::to_owned)
+        };
+        match self {
+            Self::Invalid { field, rule, message } => {
+                let field = strip(&field, ".").unwrap_or(field);
+                Self::Invalid { field, rule, message }
+            }
+            Self::Conflict { rule, message } => {
+                let message = strip(&message, ": ").unwrap_or(message);
+                Self::Conflict { rule, message }
+            }
+            other => other,
+        }
+    }
+
     /// The batch row this error names ([`Error::in_row`]), if any.
     pub fn row(&self) -> Option<usize> {
         let text = match self {
@@ -131,6 +154,8 @@ mod tests {
         let c = Error::Conflict { rule: RuleId::M9, message: "held".into() }.in_row(12);
         assert!(matches!(&c, Error::Conflict { message, .. } if message == "rows[12]: held"));
         assert_eq!(c.row(), Some(12));
+        assert!(matches!(e.without_row(), Error::Invalid { field, .. } if field == "reference"));
+        assert!(matches!(c.without_row(), Error::Conflict { message, .. } if message == "held"));
         assert_eq!(Error::Busy.in_row(1), Error::Busy);
         assert_eq!(Error::Busy.row(), None);
     }

@@ -131,6 +131,7 @@ fn csv_import_with_a_clashing_number_names_the_line_and_collects_nothing() {
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert!(!stderr.contains(n.expose()), "M8: the number never reaches an error");
         assert!(stderr.contains("no number was imported"), "{stderr}");
+        assert!(!stderr.contains("rows["), "the line, not the batch row: {stderr}");
     }
     std::fs::remove_file(&csv_path).unwrap();
     assert!(found(&env, &n).is_empty(), "no number was collected");
