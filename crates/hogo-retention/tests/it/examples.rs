@@ -217,6 +217,28 @@ fn identity_document_copy_goes_with_verification_and_never_outlives_its_document
     assert_eq!(p.holdings[1].destroy_from, Some(d(2033, 1, 11)));
 }
 
+/// M9, M11: a copy whose document has no date yet goes by its own; when an event gives the
+/// document an earlier date, the copy follows it (the ceiling brings it forward, to the
+/// document's date and not before; the exception `adding_an_event_never_shortens_retention`
+/// leaves to this test).
+#[test]
+fn a_copy_follows_the_document_it_supported_when_that_document_gets_its_date() {
+    let s = Schedule::statutory();
+    let form = holding(1, K::DependentDeductionDeclaration);
+    let mut copy = holding(2, K::IdentityDocumentCopy);
+    copy.supports = Some(form.id);
+    let copied = on(&copy, E::Completed, d(2032, 1, 11));
+    let hs = [form.clone(), copy];
+    let p = plan_on(&s, &hs, &[copied], d(2039, 9, 17));
+    assert_eq!(p.holdings[0].destroy_from, None, "the form waits for its filing");
+    assert_eq!(p.holdings[1].destroy_from, Some(d(2032, 1, 12)), "the copy's own date");
+    let filed = on(&form, E::FilingDue, d(2024, 3, 29));
+    let p = plan_on(&s, &hs, &[copied, filed], d(2039, 9, 17));
+    let form_date = p.holdings[0].destroy_from.expect("the form's period started");
+    assert!(form_date < d(2032, 1, 12));
+    assert_eq!(p.holdings[1].destroy_from, Some(form_date), "never after the form");
+}
+
 /// P11, 個人情報保護法22条 and 職業安定法指針: a job seeker's profile is due the day after the
 /// registration period ends.
 #[test]
