@@ -17,8 +17,6 @@
 //! NOTHING` and a count of the rows inserted: a row already present is a conflict there
 //! too, and the transaction rolls back. Once locked, the head is answered from the cache.
 
-use std::collections::HashMap;
-
 use hogo_domain::OrganisationId;
 use hogo_ledger::entry::{Detail, Entry, Hash};
 use hogo_ledger::{
@@ -26,13 +24,10 @@ use hogo_ledger::{
 };
 use postgres::Row;
 
-use crate::tx::{Fault, TxCtx, array, col, to_i64, to_u64};
+use crate::tx::{Fault, Positions, TxCtx, array, col, to_i64, to_u64};
 
 /// Tree levels whose next node index one query reads (a log of 2^64 entries has 65).
-const LEVELS: u8 = 65;
-
-/// The next entry sequence and the next node index per level.
-type Positions = (i64, HashMap<u8, i64>);
+pub(crate) const LEVELS: u8 = 65;
 
 fn err(f: Fault) -> StorageError {
     match f {

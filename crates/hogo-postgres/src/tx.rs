@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use hogo_domain::OrganisationId;
+use hogo_ledger::Head;
 use hogo_vault::{IndexRootRecord, KeyVersion, WrappedKey};
 use postgres::types::{FromSql, ToSql};
 use postgres::{Client, Row, SimpleQueryMessage, SimpleQueryRow, Statement};
@@ -66,7 +67,10 @@ pub(crate) struct OpenTx<'c> {
 /// The rows the begin round trip reads after the lock is held (so they are as current as
 /// any later read of the transaction, and only this transaction's own writes can change
 /// them before it ends): the organisation's settings document, which nearly every use case
-/// reads first, and its blind-index root, which every number lookup and collection reads.
+/// reads first, its blind-index root, which every number lookup and collection reads, and
+/// its ledger head, locked `FOR UPDATE` with its next positions, since every use case
+/// appends a ledger entry (the advisory lock already serialises the organisation, so the
+/// row lock adds no waiting).
 /// Each costs one primary-key probe on the server (and a planning: a simple query is
 /// not prepared) and saves the round trip of its own read; a transaction that reads
 /// neither pays the probes only. `None`: not known (absent rows are `Some(None)`).
@@ -74,6 +78,43 @@ pub(crate) struct OpenTx<'c> {
 pub(crate) struct Prefetched {
     pub(crate) settings: Option<Option<String>>,
     pub(crate) index_root: Option<Option<IndexRootRecord>>,
+    /// The head, locked, and its kept next positions (`None` when the row keeps none).
+    pub(crate) head: Option<Option<(Head, Option<Positions>)>>,
+}
+
+/// The next entry sequence and the next node index per level kept in the head row.
+pub(crate) type Positions = (i64, HashMap<u8, i64>);
+
+/// A ledger head from its text columns (size, last hash and frontier in hex, next
+/// sequence, next indexes comma-separated); `None` if any column does not decode (the
+/// ledger's own read then reports it).
+fn head_text(row: &SimpleQueryRow, org: OrganisationId) -> Option<(Head, Option<Positions>)> {
+    let size: u64 = row.get(0)?.parse().ok()?;
+    let last_hash: [u8; 32] = unhex(row.get(1)?)?.try_into().ok()?;
+    let frontier = unhex(row.get(2)?)?;
+    if !frontier.len().is_multiple_of(32) {
+        return None;
+    }
+    let frontier = frontier.chunks_exact(32).map(|c| c.try_into().ok()).collect::<Option<_>>()?;
+    let head = Head { organisation: org, size, last_hash, frontier };
+    let positions = match (row.get(3), row.get(4)) {
+        (Some(seq), Some(list)) => {
+            let seq: i64 = seq.parse().ok().filter(|s| *s >= 0)?;
+            let per_level: Vec<i64> = if list.is_empty() {
+                Vec::new()
+            } else {
+                list.split(',')
+                    .map(|i| i.parse().ok().filter(|i: &i64| *i >= 0))
+                    .collect::<Option<_>>()?
+            };
+            if per_level.len() > usize::from(crate::ledger::LEVELS) {
+                return None;
+            }
+            Some((seq, (0..crate::ledger::LEVELS).zip(per_level).collect()))
+        }
+        _ => None,
+    };
+    Some((head, positions))
 }
 
 /// The collection and id of the organisation's settings document (`hogo::docs`).
@@ -111,6 +152,7 @@ impl<'c> OpenTx<'c> {
         // The guard exists before the first byte is sent: a lock that fails (deadlock,
         // cancel) leaves an aborted transaction behind, which the drop rolls back.
         let tx = Self { client, open: true };
+        let org_id = org;
         let org = hex(org.as_bytes());
         let (collection, id) = SETTINGS;
         // Constants of this crate and of `hogo::docs`: plain identifiers, no quoting needed.
@@ -125,10 +167,14 @@ impl<'c> OpenTx<'c> {
              SELECT body FROM documents WHERE organisation = decode('{org}', 'hex') \
                  AND collection = '{collection}' AND id = '{id}'; \
              SELECT version, bits, root_version, encode(wrapped, 'hex') FROM vault_index_roots \
-                 WHERE organisation = decode('{org}', 'hex')"
+                 WHERE organisation = decode('{org}', 'hex'); \
+             SELECT size, encode(last_hash, 'hex'), encode(frontier, 'hex'), next_sequence, \
+                    array_to_string(next_index, ',') FROM ledger_heads \
+                 WHERE organisation = decode('{org}', 'hex') FOR UPDATE"
         ))?;
-        let mut pre = Prefetched { settings: Some(None), index_root: Some(None) };
-        // Statements complete in order: 0 START, 1 the lock, 2 settings, 3 the index root.
+        let mut pre = Prefetched { settings: Some(None), index_root: Some(None), head: Some(None) };
+        // Statements complete in order: 0 START, 1 the lock, 2 settings, 3 the index root,
+        // 4 the ledger head.
         let mut statement = 0;
         for m in &messages {
             match m {
@@ -140,10 +186,14 @@ impl<'c> OpenTx<'c> {
                     // A row that does not decode is left to the vault's own read to report.
                     pre.index_root = index_root_text(row).map(Some);
                 }
+                SimpleQueryMessage::Row(row) if statement == 4 => {
+                    // Likewise for the ledger's own read (`lock_head`).
+                    pre.head = head_text(row, org_id).map(Some);
+                }
                 _ => {}
             }
         }
-        if statement != 4 {
+        if statement != 5 {
             pre = Prefetched::default();
         }
         Ok((tx, pre))
@@ -199,6 +249,14 @@ impl<'c> TxCtx<'c> {
             cache.docs.insert((SETTINGS.0.to_owned(), SETTINGS.1.to_owned()), settings);
         }
         cache.index_root = prefetched.index_root;
+        if let Some(head) = prefetched.head {
+            cache.head_locked = true;
+            cache.head = Some(head.as_ref().map(|(h, _)| h.clone()));
+            if let Some((_, Some((seq, idx)))) = head {
+                cache.next_seq = Some(seq);
+                cache.next_idx = Some(idx);
+            }
+        }
         Self {
             tx: RefCell::new(tx),
             statements: RefCell::new(statements),
