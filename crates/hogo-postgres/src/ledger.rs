@@ -1,8 +1,9 @@
 //! The [`LedgerStore`] handle: one log per organisation, scoped to the transaction's.
 //!
-//! `lock_head` reads the head row with `SELECT … FOR UPDATE`: a second transaction that
-//! wants the same head waits until the first commits or rolls back, then reads the new
-//! head, so two writers never fork the chain. (Before the first append there is no head
+//! The head row is read with `SELECT … FOR UPDATE` — in the transaction's begin round trip
+//! (`tx::Prefetched`), else by `lock_head` —: a second transaction that wants the same head
+//! waits until the first commits or rolls back, then reads the new head, so two writers
+//! never fork the chain. (Before the first append there is no head
 //! row to lock; the per-organisation advisory lock every transaction takes at its start,
 //! see [`crate::store`], covers that case and every other read-then-write.) Entries and
 //! tree nodes are append-only: a sequence or node index that is not the next one is a

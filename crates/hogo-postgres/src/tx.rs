@@ -53,7 +53,7 @@ impl std::fmt::Display for Fault {
 
 /// A transaction open on a pooled connection, begun and locked for its organisation in
 /// **one** round trip: `START TRANSACTION ISOLATION LEVEL READ COMMITTED` and
-/// `pg_advisory_xact_lock(key)` sent together as one simple query, with two reads most
+/// `pg_advisory_xact_lock(key)` sent together as one simple query, with three reads most
 /// transactions make next (see [`Prefetched`]). Everything in that text is formatted by
 /// this adapter from an integer, the organisation's id in hex and constants — never
 /// caller text. Dropped without [`OpenTx::commit`] or [`OpenTx::rollback`] (an error
