@@ -86,6 +86,18 @@ fn a_number_in_argv_is_refused() {
         .stderr(predicate::str::contains("コマンドラインに書けません"));
 }
 
+/// `hogo subject import FILE` in `lang`, the numbers checked with the card and the
+/// purpose notified.
+fn import(env: &Env, lang: &str, csv: &std::path::Path) -> assert_cmd::assert::Assert {
+    env.hogo()
+        .arg("--db")
+        .arg(env.db())
+        .args(["--lang", lang, "subject", "import"])
+        .arg(csv)
+        .args(["--number-check", "card", "--purpose-notified"])
+        .assert()
+}
+
 /// The subjects `hogo mynumber find` returns for `n` (given on stdin).
 fn found(env: &Env, n: &hogo_domain::MyNumber) -> Vec<serde_json::Value> {
     let out = env
@@ -118,14 +130,7 @@ fn csv_import_with_a_clashing_number_names_the_line_and_collects_nothing() {
     let csv_path = env.dir.path().join("clash.csv");
     std::fs::write(&csv_path, csv).unwrap();
     for (lang, line) in [("en", "line 3"), ("ja", "3行目")] {
-        let out = env
-            .hogo()
-            .arg("--db")
-            .arg(&db)
-            .args(["--lang", lang, "subject", "import"])
-            .arg(&csv_path)
-            .args(["--number-check", "card", "--purpose-notified"])
-            .assert()
+        let out = import(&env, lang, &csv_path)
             .code(1)
             .stderr(predicate::str::contains(line).and(predicate::str::contains("M9")));
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
@@ -144,13 +149,7 @@ fn csv_import_with_a_clashing_number_names_the_line_and_collects_nothing() {
         hogo_domain::testkit::synthetic_number(43).expose()
     );
     std::fs::write(&csv_path, spouse).unwrap();
-    env.hogo()
-        .arg("--db")
-        .arg(&db)
-        .args(["--lang", "en", "subject", "import"])
-        .arg(&csv_path)
-        .args(["--number-check", "card", "--purpose-notified"])
-        .assert()
+    import(&env, "en", &csv_path)
         .code(1)
         .stderr(predicate::str::contains("line 3").and(predicate::str::contains("M7")));
     std::fs::remove_file(&csv_path).unwrap();
@@ -178,18 +177,9 @@ fn subjects_numbers_and_csv_import() {
     );
     let csv_path = env.dir.path().join("bad.csv");
     std::fs::write(&csv_path, bad).unwrap();
-    env.hogo()
-        .arg("--db")
-        .arg(&db)
-        .args(["--lang", "en", "subject", "import"])
-        .arg(&csv_path)
-        .args(["--number-check", "card", "--purpose-notified"])
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("line 3")
-                .and(predicate::str::contains("nothing was imported")),
-        );
+    import(&env, "en", &csv_path).code(1).stderr(
+        predicate::str::contains("line 3").and(predicate::str::contains("nothing was imported")),
+    );
     let list =
         env.hogo().arg("--db").arg(&db).args(["--json", "subject", "list"]).assert().success();
     let j: serde_json::Value = serde_json::from_slice(&list.get_output().stdout).unwrap();
@@ -201,15 +191,7 @@ fn subjects_numbers_and_csv_import() {
     );
     let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode(&good);
     std::fs::write(&csv_path, &cp932).unwrap();
-    env.hogo()
-        .arg("--db")
-        .arg(&db)
-        .args(["--lang", "ja", "subject", "import"])
-        .arg(&csv_path)
-        .args(["--number-check", "card", "--purpose-notified"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("本人 1件"));
+    import(&env, "ja", &csv_path).success().stdout(predicate::str::contains("本人 1件"));
     std::fs::remove_file(&csv_path).unwrap();
     // Add one by hand and collect its number from stdin.
     let add = env
