@@ -19,12 +19,11 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use hogo::numbers::CollectNumber;
 use hogo::testkit_app::{
-    TEST_PASSWORD, add_employees, app_with, collect_by_card, distinct_numbers, employer, init_input,
+    add_employees, app_with, collect_by_card, distinct_numbers, signed_in_employer,
 };
 use hogo_domain::{Affair, SubjectId};
 use hogo_postgres::PostgresStore;
 use hogo_postgres::cluster;
-use secrecy::SecretString;
 
 use crate::report::{Pair, Table};
 
@@ -242,10 +241,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         c.batch_execute("CREATE EXTENSION pg_stat_statements").unwrap();
     }
     let store = PostgresStore::connect(&data, &keys).unwrap();
-    let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
-    let init = app.init(init_input(employer(false, false))).unwrap();
-    let pw = SecretString::from(TEST_PASSWORD);
-    let session = app.sign_in(init.organisation, "manager", &pw, None, "bench").unwrap();
+    let (app, _clock, init, session) = signed_in_employer(store).unwrap();
     let t = Instant::now();
     let subjects = add_employees(&app, &session, "B", n).unwrap();
     let register = t.elapsed();

@@ -5,14 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use hogo::numbers::{CollectNumber, OutputKind};
-use hogo::testkit_app::{
-    TEST_PASSWORD, add_employees, app_with, collect_by_card, distinct_numbers, employer, init_input,
-};
+use hogo::testkit_app::{add_employees, collect_by_card, distinct_numbers, signed_in_employer};
 use hogo_domain::{Affair, MyNumber};
 use hogo_sqlite::SqliteStore;
-use secrecy::SecretString;
 
 use crate::report::{Pair, Table, p50};
 
@@ -47,11 +43,7 @@ pub(crate) fn collect_and_lookup(n: usize) -> Table {
     let dir = tempfile::tempdir().unwrap();
     let store =
         SqliteStore::open(&dir.path().join("hogo.db"), &dir.path().join("hogo.keys")).unwrap();
-    let (app, _clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
-    let init = app.init(init_input(employer(false, false))).unwrap();
-    let session = app
-        .sign_in(init.organisation, "manager", &SecretString::from(TEST_PASSWORD), None, "bench")
-        .unwrap();
+    let (app, _clock, init, session) = signed_in_employer(store).unwrap();
     let subjects = add_employees(&app, &session, "B", n).unwrap();
     let numbers = distinct_numbers(n);
     let rows: Vec<CollectNumber> = subjects

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use hogo::numbers::{CollectNumber, OutputKind};
 use hogo::subjects::SubjectEventKind;
 use hogo::testkit_app::{
-    TEST_PASSWORD, add_employees, app_with, collect_by_card, distinct_numbers, employer, init_input,
+    TEST_PASSWORD, add_employees, collect_by_card, distinct_numbers, signed_in_employer,
 };
 use hogo_domain::Affair;
 use hogo_sqlite::SqliteStore;
@@ -27,10 +27,8 @@ fn main() {
     let keys = tempfile::tempdir().unwrap();
     let store =
         SqliteStore::open(&dir.path().join("app.db"), &keys.path().join("app.keys")).unwrap();
-    let (app, clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
-    let init = app.init(init_input(employer(false, false))).unwrap();
+    let (app, clock, init, session) = signed_in_employer(store).unwrap();
     let pw = SecretString::from(TEST_PASSWORD);
-    let session = app.sign_in(init.organisation, "manager", &pw, None, "bench").unwrap();
     let t = Instant::now();
     let subjects = add_employees(&app, &session, "B", n).unwrap();
     let register = t.elapsed();

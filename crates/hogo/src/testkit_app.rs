@@ -17,7 +17,7 @@ use crate::Error;
 use crate::app::{Hogo, Session};
 use crate::numbers::{CollectNumber, NewSubject, Profile};
 use crate::organisation::{Areas, OrganisationInput, ResponsiblePeople};
-use crate::setup::{InitInput, NewAccount};
+use crate::setup::{InitInput, Initialised, NewAccount};
 use crate::store::Store;
 use crate::testkit::MemoryStore;
 
@@ -41,6 +41,19 @@ pub fn app_with<S: Store>(store: S, today: NaiveDate) -> (Hogo<S>, Arc<FixedCloc
 /// An in-memory application.
 pub fn app(today: NaiveDate) -> (Hogo<MemoryStore>, Arc<FixedClock>) {
     app_with(MemoryStore::new(), today)
+}
+
+/// An employer ready for bulk work, as the benchmarks start: the application over
+/// `store` on 2025-04-01 ([`app_with`]), initialised as [`employer`]`(false, false)`, and
+/// its manager signed in.
+pub fn signed_in_employer<S: Store>(
+    store: S,
+) -> Result<(Hogo<S>, Arc<FixedClock>, Initialised, Session), Error> {
+    let (app, clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap_or_default());
+    let init = app.init(init_input(employer(false, false)))?;
+    let pw = SecretString::from(TEST_PASSWORD);
+    let session = app.sign_in(init.organisation, "manager", &pw, None, "bench")?;
+    Ok((app, clock, init, session))
 }
 
 /// A typical employer's setup: every affair, areas, approval switches as given.
