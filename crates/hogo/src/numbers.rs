@@ -248,7 +248,8 @@ impl<S: Store> Hogo<S> {
             ));
         }
         self.with_session(session, Action::Acquisition, &mut |ports, actor, tx| {
-            collect_one(ports, actor, tx, &input)
+            let settings = settings(tx)?;
+            collect_one(ports, actor, tx, &settings, &input)
         })
     }
 
@@ -272,6 +273,7 @@ impl<S: Store> Hogo<S> {
             // Hints for stores that cache per transaction (one round trip each on a
             // server instead of one per row); they change no answer.
             let org = tx.organisation;
+            let settings = settings(tx)?;
             let numbers: Vec<&MyNumber> = inputs.iter().map(|i| &i.number).collect();
             ports.vault()?.prefetch_numbers(&*tx.vault, org, NUMBER_FIELD, &numbers)?;
             let owners: Vec<(SubjectId, DataClass)> = inputs
@@ -286,7 +288,9 @@ impl<S: Store> Hogo<S> {
             inputs
                 .iter()
                 .enumerate()
-                .map(|(i, input)| collect_one(ports, actor, tx, input).map_err(|e| e.in_row(i)))
+                .map(|(i, input)| {
+                    collect_one(ports, actor, tx, &settings, input).map_err(|e| e.in_row(i))
+                })
                 .collect()
         })
     }
@@ -549,7 +553,6 @@ pub(crate) fn open_profile(
     serde_json::from_slice(plain.expose()).map_err(|e| Error::Storage(format!("profile: {e}")))
 }
 
-/// The body of `collect_number`, shared with the batch form.
 /// The checks of a new subject that need no store (`field` prefixes the field names,
 /// e.g. `rows[3].` in a batch).
 fn check_new_subject(input: &NewSubject, field: &str) -> Result<(), Error> {
@@ -640,16 +643,18 @@ fn add_one(
     Ok(id)
 }
 
+/// The body of `collect_number`, shared with the batch form (the caller reads the
+/// settings once).
 fn collect_one(
     ports: &Ports<'_>,
     actor: &Actor,
     tx: &mut Tx<'_>,
+    settings: &OrganisationSettings,
     input: &CollectNumber,
 ) -> Result<RecordId, Error> {
-    let settings = settings(tx)?;
     let subject = subject_record(tx, input.subject)?;
     let auth = decide(
-        &ctx(actor, &settings, Some(&subject.subject.kind)),
+        &ctx(actor, settings, Some(&subject.subject.kind)),
         &Operation::CollectNumber { affair: input.affair },
     )?;
     input.verification.validate(&subject.subject.kind, input.affair).map_err(|e| {
