@@ -95,10 +95,10 @@ impl Error {
     #[must_use]
     pub fn in_row(self, i: usize) -> Self {
         match self {
-            Self::Invalid { field, rule, message } if !field.starts_with("rows[") => {
+            Self::Invalid { field, rule, message } if row_prefix(&field, ".").is_none() => {
                 Self::Invalid { field: format!("rows[{i}].{field}"), rule, message }
             }
-            Self::Conflict { rule, message } if !message.starts_with("rows[") => {
+            Self::Conflict { rule, message } if row_prefix(&message, ": ").is_none() => {
                 Self::Conflict { rule, message: format!("rows[{i}]: {message}") }
             }
             other => other,
@@ -109,19 +109,14 @@ impl Error {
     /// row itself, e.g. as a CSV line).
     #[must_use]
     pub fn without_row(self) -> Self {
-        let strip = |text: &str, sep: &str| -> Option<String> {
-            let rest = text.strip_prefix("rows[")?;
-            let (digits, tail) = rest.split_once(']')?;
-            digits.parse::<usize>().ok()?;
-            tail.strip_prefix(sep).map(str::to_owned)
-        };
         match self {
             Self::Invalid { field, rule, message } => {
-                let field = strip(&field, ".").unwrap_or(field);
+                let field = row_prefix(&field, ".").map(|(_, f)| f.to_owned()).unwrap_or(field);
                 Self::Invalid { field, rule, message }
             }
             Self::Conflict { rule, message } => {
-                let message = strip(&message, ": ").unwrap_or(message);
+                let message =
+                    row_prefix(&message, ": ").map(|(_, m)| m.to_owned()).unwrap_or(message);
                 Self::Conflict { rule, message }
             }
             other => other,
@@ -130,13 +125,19 @@ impl Error {
 
     /// The batch row this error names ([`Error::in_row`]), if any.
     pub fn row(&self) -> Option<usize> {
-        let text = match self {
-            Self::Invalid { field, .. } => field,
-            Self::Conflict { message, .. } => message,
-            _ => return None,
-        };
-        text.strip_prefix("rows[")?.split_once(']')?.0.parse().ok()
+        match self {
+            Self::Invalid { field, .. } => row_prefix(field, "."),
+            Self::Conflict { message, .. } => row_prefix(message, ": "),
+            _ => None,
+        }
+        .map(|(i, _)| i)
     }
+}
+
+/// `rows[i]{sep}rest` split into `(i, rest)` (the prefix [`Error::in_row`] writes).
+fn row_prefix<'t>(text: &'t str, sep: &str) -> Option<(usize, &'t str)> {
+    let (digits, tail) = text.strip_prefix("rows[")?.split_once(']')?;
+    Some((digits.parse().ok()?, tail.strip_prefix(sep)?))
 }
 
 #[cfg(test)]
