@@ -30,6 +30,36 @@ use crate::tx::{Fault, Positions, TxCtx, array, col, to_i64, to_u64};
 /// Tree levels whose next node index one query reads (a log of 2^64 entries has 65).
 pub(crate) const LEVELS: u8 = 65;
 
+/// A head from its columns (size, last hash, frontier of concatenated 32-byte hashes),
+/// whichever protocol read them.
+pub(crate) fn head_of(
+    organisation: OrganisationId,
+    size: i64,
+    last: &[u8],
+    frontier: &[u8],
+) -> Result<Head, Fault> {
+    const W: &str = "ledger head";
+    if !frontier.len().is_multiple_of(32) {
+        return Err(Fault::Corrupt(W));
+    }
+    let frontier =
+        frontier.chunks_exact(32).map(|c| array::<32>(c, W)).collect::<Result<Vec<Hash>, _>>()?;
+    Ok(Head { organisation, size: to_u64(size, W)?, last_hash: array(last, W)?, frontier })
+}
+
+/// The kept next positions (next sequence, next index per level) from the head row's
+/// columns; `None` when the row keeps none (NULL).
+pub(crate) fn positions_of(
+    seq: Option<i64>,
+    per_level: Option<Vec<i64>>,
+) -> Result<Option<Positions>, Fault> {
+    let (Some(seq), Some(per_level)) = (seq, per_level) else { return Ok(None) };
+    if seq < 0 || per_level.len() > usize::from(LEVELS) || per_level.iter().any(|i| *i < 0) {
+        return Err(Fault::Corrupt("ledger head"));
+    }
+    Ok(Some((seq, (0..LEVELS).zip(per_level).collect())))
+}
+
 fn err(f: Fault) -> StorageError {
     match f {
         Fault::Conflict(what) => StorageError::Conflict { what },
@@ -50,22 +80,7 @@ impl PgLedger<'_, '_> {
     fn head_from(&self, row: Option<Row>) -> Result<Option<Head>, Fault> {
         let Some(r) = row else { return Ok(None) };
         const W: &str = "ledger head";
-        let size: i64 = col(&r, 0, W)?;
-        let last: &[u8] = col(&r, 1, W)?;
-        let frontier: &[u8] = col(&r, 2, W)?;
-        if !frontier.len().is_multiple_of(32) {
-            return Err(Fault::Corrupt(W));
-        }
-        let frontier = frontier
-            .chunks_exact(32)
-            .map(|c| array::<32>(c, W))
-            .collect::<Result<Vec<Hash>, _>>()?;
-        Ok(Some(Head {
-            organisation: self.ctx.org,
-            size: to_u64(size, W)?,
-            last_hash: array(last, W)?,
-            frontier,
-        }))
+        head_of(self.ctx.org, col(&r, 0, W)?, col(&r, 1, W)?, col(&r, 2, W)?).map(Some)
     }
 
     /// The next entry sequence and the next node index of every level, read once per
@@ -118,13 +133,7 @@ impl PgLedger<'_, '_> {
     /// and `at + 1`), or `None` when it does not know them (NULL: a head written before
     /// any append of this adapter version): [`Self::next_positions`] reads the tables then.
     fn stored_positions(row: &Row, at: usize) -> Result<Option<Positions>, Fault> {
-        let seq: Option<i64> = col(row, at, "ledger head")?;
-        let per_level: Option<Vec<i64>> = col(row, at + 1, "ledger head")?;
-        let (Some(seq), Some(per_level)) = (seq, per_level) else { return Ok(None) };
-        if seq < 0 || per_level.len() > usize::from(LEVELS) || per_level.iter().any(|i| *i < 0) {
-            return Err(Fault::Corrupt("ledger head"));
-        }
-        Ok(Some((seq, (0..LEVELS).zip(per_level).collect())))
+        positions_of(col(row, at, "ledger head")?, col(row, at + 1, "ledger head")?)
     }
 
     /// The next node index of a level beyond those [`Self::next_positions`] reads.

@@ -89,31 +89,20 @@ pub(crate) type Positions = (i64, HashMap<u8, i64>);
 /// sequence, next indexes comma-separated); `None` if any column does not decode (the
 /// ledger's own read then reports it).
 fn head_text(row: &SimpleQueryRow, org: OrganisationId) -> Option<(Head, Option<Positions>)> {
-    let size: u64 = row.get(0)?.parse().ok()?;
-    let last_hash: [u8; 32] = unhex(row.get(1)?)?.try_into().ok()?;
-    let frontier = unhex(row.get(2)?)?;
-    if !frontier.len().is_multiple_of(32) {
-        return None;
-    }
-    let frontier = frontier.chunks_exact(32).map(|c| c.try_into().ok()).collect::<Option<_>>()?;
-    let head = Head { organisation: org, size, last_hash, frontier };
-    let positions = match (row.get(3), row.get(4)) {
-        (Some(seq), Some(list)) => {
-            let seq: i64 = seq.parse().ok().filter(|s| *s >= 0)?;
-            let per_level: Vec<i64> = if list.is_empty() {
-                Vec::new()
-            } else {
-                list.split(',')
-                    .map(|i| i.parse().ok().filter(|i: &i64| *i >= 0))
-                    .collect::<Option<_>>()?
-            };
-            if per_level.len() > usize::from(crate::ledger::LEVELS) {
-                return None;
-            }
-            Some((seq, (0..crate::ledger::LEVELS).zip(per_level).collect()))
-        }
-        _ => None,
+    let int = |s: &str| s.parse::<i64>().ok();
+    let head =
+        crate::ledger::head_of(org, int(row.get(0)?)?, &unhex(row.get(1)?)?, &unhex(row.get(2)?)?)
+            .ok()?;
+    let per_level = match row.get(4) {
+        Some("") => Some(Vec::new()),
+        Some(list) => Some(list.split(',').map(int).collect::<Option<Vec<i64>>>()?),
+        None => None,
     };
+    let seq = match row.get(3) {
+        Some(t) => Some(int(t)?),
+        None => None,
+    };
+    let positions = crate::ledger::positions_of(seq, per_level).ok()?;
     Some((head, positions))
 }
 
