@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use hogo::numbers::CollectNumber;
 use hogo::testkit_app::{
-    add_employees, app_with, collect_by_card, distinct_numbers, signed_in_employer,
+    add_employees, app_with, collect_by_card, distinct_numbers, signed_in_employer_with_vault,
 };
 use hogo_domain::{Affair, SubjectId};
 use hogo_postgres::PostgresStore;
@@ -28,6 +28,28 @@ use hogo_postgres::cluster;
 use crate::report::{Pair, Table};
 
 const BATCH: usize = 1000;
+
+/// The blind-index width an organisation of `n` numbers chooses, as
+/// [`hogo_vault::DEFAULT_INDEX_BITS`] advises: 16 bits up to about 150 000 numbers (at most
+/// ≈ 2.3 false candidates per lookup), 20 bits above (1 M numbers → ≈ 1).
+fn index_bits(n: usize) -> u8 {
+    if n <= 150_000 { hogo_vault::DEFAULT_INDEX_BITS } else { 20 }
+}
+
+/// The server's `shared_buffers`: a quarter of this machine's memory, PostgreSQL's advice
+/// for a dedicated database server (its default, 128 MB, is sized to start anywhere: at
+/// 1 M numbers the tables no longer fit and every lookup reads pages through the kernel).
+fn shared_buffers() -> String {
+    let kib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .unwrap_or(512 * 1024);
+    format!("{}MB", kib / 1024 / 4)
+}
 
 /// The p50 of 200 `find_subject_by_number` calls (fewer below 200 rows), each finding
 /// exactly one subject.
@@ -148,13 +170,15 @@ fn explain_documents(url: &str, org: hogo_domain::OrganisationId, subject: Subje
 /// The pairs at `n` numbers, or `None` without a PostgreSQL server.
 pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     let diagnostics = std::env::var_os("HOGO_BENCH_PG_SCANS").is_some();
-    let server = if diagnostics {
-        cluster::Cluster::start_with(
-            "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on",
+    let buffers = shared_buffers();
+    let server = cluster::Cluster::start_with(&if diagnostics {
+        format!(
+            "-c shared_buffers={buffers} -c shared_preload_libraries=pg_stat_statements \
+             -c pg_stat_statements.track_planning=on"
         )
     } else {
-        cluster::Cluster::start()
-    };
+        format!("-c shared_buffers={buffers}")
+    });
     let Some(server) = server else {
         eprintln!("  skipped: PostgreSQL not installed (pg_config not found)");
         return None;
@@ -241,7 +265,9 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
         c.batch_execute("CREATE EXTENSION pg_stat_statements").unwrap();
     }
     let store = PostgresStore::connect(&data, &keys).unwrap();
-    let (app, _clock, init, session) = signed_in_employer(store).unwrap();
+    let bits = index_bits(n);
+    let (app, _clock, init, session) =
+        signed_in_employer_with_vault(store, hogo_vault::VaultConfig { index_bits: bits }).unwrap();
     let t = Instant::now();
     let subjects = add_employees(&app, &session, "B", n).unwrap();
     let register = t.elapsed();
@@ -277,7 +303,11 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     };
     if diagnostics {
         let (c0, t) = (cpu_ns(), Instant::now());
-        for i in 0..1000 {
+        for i in 0..std::env::var("HOGO_BENCH_PG_LOOKUPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000usize)
+        {
             app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
         }
         let (wall, on_cpu) = (t.elapsed(), Duration::from_nanos(cpu_ns() - c0));
@@ -327,12 +357,15 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     Some(Table {
         title: "hogo on PostgreSQL vs pgcrypto (one throwaway cluster, fsync on)",
         note: format!(
-            "(a) `pgp_sym_encrypt` per number, inserted server side {BATCH} per statement, looked up \
+            "Server: PostgreSQL with `shared_buffers = {buffers}` (a quarter of this machine's \
+             memory) for both sides. \
+             (a) `pgp_sym_encrypt` per number, inserted server side {BATCH} per statement, looked up \
              by decrypt-scan (median of {scan_count}) — what HR systems commonly do. (b) `encrypt(…, 'aes')`: \
              unauthenticated and deterministic (equal numbers give equal ciphertexts — it leaks who \
              shares a number — and no tamper detection), for context only. hogo: `collect_numbers` \
              in batches of {BATCH} (本人確認, uniqueness, per-subject AES-256-GCM, blind index, \
-             holdings, one ledger entry per number, durable) and `find_subject_by_number` p50 of \
+             holdings, one ledger entry per number, durable; a {bits}-bit blind index, as \
+             `DEFAULT_INDEX_BITS` advises for {n} numbers) and `find_subject_by_number` p50 of \
              200, each lookup durably logging its access, over TCP to 127.0.0.1 (the rows \
              marked TCP) and over the cluster's unix socket (the row marked unix socket: an \
              application on the database's host). `add_subjects` took {:.2?} ({:.0}/s, \

@@ -99,6 +99,11 @@ pub const MIGRATIONS: Migrations = &[
         "documents keyed by (collection, organisation, id), one index instead of two",
         include_str!("../migrations/0004_documents_key_order.sql"),
     ),
+    (
+        5, // TEMP: becomes 6 after the plans branch (0005) is merged
+        "KEK destructions stay recorded after they are applied (applied_at)",
+        include_str!("../migrations/0006_kek_destructions_kept.sql"),
+    ),
 ];
 
 /// The key database's schema migrations (its own `schema_migrations` table).

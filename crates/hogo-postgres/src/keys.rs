@@ -41,8 +41,31 @@
 //! a shredded KEK's bytes can survive in WAL segments and archived WAL of the key
 //! database until they are recycled: keep the key database's WAL archive (if any) on the
 //! same short rotation as its backups.
+//!
+//! # Active KEKs kept between transactions
+//! A KEK row is read from the key database only after the data transaction has found,
+//! under its organisation's lock, that the KEK is its bucket's current one and that no
+//! destruction of it is pending. Such a row is immutable while it stays active (a KEK id
+//! is never reused; only a root-key rewrap changes its wrapped bytes), so [`KeyDb`] keeps
+//! the rows it read, **wrapped** (never unwrapped material), for [`KNOWN_KEK_TTL`] at most
+//! and serves the next transaction from memory: one round trip less per lookup by
+//! number. What keeps this from reviving a shredded bucket:
+//!
+//! - the cache is consulted only behind that in-transaction check, which reads the data
+//!   database every transaction: a KEK with a pending or applied destruction, or no longer
+//!   current, is never looked up, whatever the cache holds;
+//! - this process forgets a KEK when it records or applies its destruction, when a
+//!   transaction finds its destruction pending, and when the key database answers with a
+//!   tombstone; a rewrap by this process replaces the cached row;
+//! - another process's shred therefore leaves the wrapped KEK in this process's memory
+//!   for [`KNOWN_KEK_TTL`] at most (unusable here, as above). A rewrap under a new root-key
+//!   version by another process is seen within the same time; until then this process
+//!   unwraps with the previous root-key version, so retire a root-key version no sooner
+//!   than [`KNOWN_KEK_TTL`] after the rewrap.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use hogo_domain::OrganisationId;
 use hogo_vault::{
@@ -66,6 +89,37 @@ pub(crate) enum KeyRow {
 pub(crate) struct KeyDb {
     manager: Manager,
     conn: Mutex<KeyConn>,
+    known: Mutex<KnownKeks>,
+}
+
+/// How long an active KEK row read from the key database is served from memory (see
+/// "Active KEKs kept between transactions" in the module docs).
+pub const KNOWN_KEK_TTL: Duration = Duration::from_secs(30);
+
+/// At most this many KEK rows are kept; a full cache drops its expired rows, then all.
+const KNOWN_KEK_MAX: usize = 1024;
+
+/// Wrapped active KEK rows by `(organisation, bucket, KEK id)`, with when they were read.
+#[derive(Default)]
+struct KnownKeks(HashMap<(OrganisationId, Bucket, KeyId), (WrappedKey, Instant)>);
+
+impl KnownKeks {
+    fn fresh(&self, key: &(OrganisationId, Bucket, KeyId), now: Instant) -> Option<WrappedKey> {
+        self.0
+            .get(key)
+            .filter(|(_, read)| now.saturating_duration_since(*read) < KNOWN_KEK_TTL)
+            .map(|(w, _)| w.clone())
+    }
+
+    fn keep(&mut self, key: (OrganisationId, Bucket, KeyId), wrapped: WrappedKey, now: Instant) {
+        if self.0.len() >= KNOWN_KEK_MAX {
+            self.0.retain(|_, (_, read)| now.saturating_duration_since(*read) < KNOWN_KEK_TTL);
+            if self.0.len() >= KNOWN_KEK_MAX {
+                self.0.clear();
+            }
+        }
+        self.0.insert(key, (wrapped, now));
+    }
 }
 
 /// The key database's connection and its prepared KEK read (prepared once per
@@ -93,7 +147,43 @@ impl KeyDb {
     pub(crate) fn connect(manager: Manager) -> Result<Self, PgError> {
         let mut client = manager.client().map_err(|e| PgError::KeyStore(e.to_string()))?;
         migrate_with(&mut client, KEY_MIGRATIONS)?;
-        Ok(Self { manager, conn: Mutex::new(KeyConn { client, get: None }) })
+        Ok(Self {
+            manager,
+            conn: Mutex::new(KeyConn { client, get: None }),
+            known: Mutex::new(KnownKeks::default()),
+        })
+    }
+
+    fn known(&self) -> MutexGuard<'_, KnownKeks> {
+        self.known.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets a KEK kept in memory (its destruction is pending or applied).
+    pub(crate) fn forget(&self, org: OrganisationId, bucket: Bucket, kek: KeyId) {
+        self.known().0.remove(&(org, bucket, kek));
+    }
+
+    /// One row, from memory when it was read less than [`KNOWN_KEK_TTL`] ago. Only for a
+    /// KEK the caller's transaction has just found current and not pending destruction
+    /// (see the module docs).
+    pub(crate) fn get_current(
+        &self,
+        org: OrganisationId,
+        bucket: Bucket,
+        kek: KeyId,
+    ) -> Result<Option<Result<KeyRow, Fault>>, postgres::Error> {
+        let key = (org, bucket, kek);
+        if let Some(wrapped) = self.known().fresh(&key, Instant::now()) {
+            return Ok(Some(Ok(KeyRow::Active(wrapped))));
+        }
+        let row = self.get(org, bucket, kek)?;
+        match &row {
+            Some(Ok(KeyRow::Active(wrapped))) => {
+                self.known().keep(key, wrapped.clone(), Instant::now());
+            }
+            _ => self.forget(org, bucket, kek),
+        }
+        Ok(row)
     }
 
     /// The (re)connected client: a dropped connection is reopened once.
@@ -176,6 +266,8 @@ impl KeyDb {
             &[&o, &b, &k, &i64::from(wrapped.version.0), &wrapped.bytes],
         )?;
         tx.commit()?;
+        // A rewrap replaces the row this process keeps; a new KEK is read when first used.
+        self.forget(org, bucket, kek);
         Ok(true)
     }
 
@@ -187,6 +279,7 @@ impl KeyDb {
         bucket: Bucket,
         kek: &[u8; 16],
     ) -> Result<(), postgres::Error> {
+        self.forget(org, bucket, KeyId(::uuid::Uuid::from_bytes(*kek)));
         let mut conn = self.lock()?;
         let mut tx = conn.client.transaction()?;
         let (o, b, k) = (org.as_bytes().as_slice(), bucket.id(), kek.as_slice());
@@ -312,10 +405,11 @@ impl PgKeks<'_, '_> {
         let record =
             |state| BucketKekRecord { organisation: self.ctx.org, bucket, kek: kek_id, state };
         if pending {
+            self.ctx.keys.forget(self.ctx.org, bucket, kek_id);
             return Ok(Some(record(KekState::Destroyed)));
         }
         let row =
-            self.ctx.keys.get(self.ctx.org, bucket, kek_id).map_err(|e| {
+            self.ctx.keys.get_current(self.ctx.org, bucket, kek_id).map_err(|e| {
                 Fault::Backend(format!("key database: {}", crate::db::describe(&e)))
             })?;
         match row {
@@ -409,6 +503,7 @@ impl KekStore for PgKeks<'_, '_> {
         match self.read(bucket).map_err(vault_err)? {
             Some(BucketKekRecord { kek, state: KekState::Active(_), .. }) => {
                 self.add_pending(bucket, kek.0.as_bytes()).map_err(vault_err)?;
+                self.ctx.keys.forget(organisation, bucket, kek);
                 self.ctx.cache.borrow_mut().keks.insert(
                     bucket,
                     Some(BucketKekRecord { organisation, bucket, kek, state: KekState::Destroyed }),
@@ -425,7 +520,7 @@ impl KekStore for PgKeks<'_, '_> {
 pub(crate) fn apply_pending(data: &mut Client, keys: &KeyDb) -> Result<usize, PgError> {
     let rows = data.query(
         "SELECT organisation, bucket, kek FROM kek_pending_destruction
-         ORDER BY organisation, bucket, kek",
+         WHERE applied_at IS NULL ORDER BY organisation, bucket, kek",
         &[],
     )?;
     let bad = |what: &str| PgError::KeyStore(format!("pending destruction: bad {what}"));
@@ -439,9 +534,12 @@ pub(crate) fn apply_pending(data: &mut Client, keys: &KeyDb) -> Result<usize, Pg
         let b = Bucket::from_id(bucket).ok_or_else(|| bad("bucket id"))?;
         let k: [u8; 16] = array(kek, "kek id").map_err(|_| bad("kek id"))?;
         keys.destroy(o, b, &k).map_err(|e| PgError::KeyStore(crate::db::describe(&e)))?;
+        // Kept, marked applied (schema version 6): the data database remembers every
+        // destruction, which the KEKs kept in memory rely on (see the module docs).
         data.execute(
-            "DELETE FROM kek_pending_destruction
-             WHERE organisation = $1 AND bucket = $2 AND kek = $3",
+            "UPDATE kek_pending_destruction
+             SET applied_at = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
+             WHERE organisation = $1 AND bucket = $2 AND kek = $3 AND applied_at IS NULL",
             &[&org, &bucket, &kek],
         )?;
         n += 1;

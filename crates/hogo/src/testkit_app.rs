@@ -11,6 +11,7 @@ use hogo_domain::verification::{IdentityCheck, NumberCheck};
 use hogo_domain::{
     Affair, AffairSet, MyNumber, Purpose, StaffId, SubjectId, SubjectKind, Verification,
 };
+use hogo_vault::VaultConfig;
 use secrecy::SecretString;
 
 use crate::Error;
@@ -49,7 +50,17 @@ pub fn app(today: NaiveDate) -> (Hogo<MemoryStore>, Arc<FixedClock>) {
 pub fn signed_in_employer<S: Store>(
     store: S,
 ) -> Result<(Hogo<S>, Arc<FixedClock>, Initialised, Session), Error> {
+    signed_in_employer_with_vault(store, VaultConfig::default())
+}
+
+/// [`signed_in_employer`] with the organisation's vault set up by `vault` (e.g. a wider
+/// blind index for a large tenant, as [`hogo_vault::DEFAULT_INDEX_BITS`] advises).
+pub fn signed_in_employer_with_vault<S: Store>(
+    store: S,
+    vault: VaultConfig,
+) -> Result<(Hogo<S>, Arc<FixedClock>, Initialised, Session), Error> {
     let (app, clock) = app_with(store, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap_or_default());
+    let app = app.with_vault_config(vault);
     let init = app.init(init_input(employer(false, false)))?;
     let pw = SecretString::from(TEST_PASSWORD);
     let session = app.sign_in(init.organisation, "manager", &pw, None, "bench")?;

@@ -162,6 +162,68 @@ fn committed_shred_is_applied_to_the_key_database_at_once() {
     .unwrap();
     assert_eq!(store.pending_destructions().unwrap(), 0);
     assert_eq!(key_rows(&db.keys), vec![("destroyed".to_owned(), false)]);
+    // The data database keeps the destruction, marked applied (schema version 6).
+    let mut c = postgres::Client::connect(&db.data, postgres::NoTls).unwrap();
+    let applied: Vec<Option<String>> = c
+        .query("SELECT applied_at FROM kek_pending_destruction", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(applied.len(), 1);
+    let at = applied[0].as_deref().expect("marked applied");
+    assert!(chrono::DateTime::parse_from_rfc3339(at).is_ok(), "RFC 3339 UTC text: {at}");
+}
+
+/// M11, P11: a shred committed and applied by another process (a second store on the same
+/// databases) is seen by this store's next transaction although this store had read the
+/// KEK and keeps active KEKs in memory between transactions: the data database remembers
+/// the destruction (schema version 6), and the kept KEK is never consulted past it.
+#[test]
+fn kek_shredded_by_another_process_is_never_served_from_memory() {
+    let Some((db, store)) = dbs() else { return };
+    let fx = Fixture::new(6);
+    let vault = fx.vault();
+    let o = org(6);
+    seal(&store, &vault, o, 1);
+    assert!(open(&store, &vault, o, 1).unwrap(), "this store has read (and kept) the KEK");
+    let other = PostgresStore::connect(&db.data, &db.keys).unwrap();
+    run(&other, o, |tx| {
+        vault.shred_bucket(&mut *tx.vault, &mut *tx.keks, o, Bucket::Open).map_err(verr)
+    })
+    .unwrap();
+    assert_eq!(other.pending_destructions().unwrap(), 0, "applied to the key database");
+    assert_eq!(key_rows(&db.keys), vec![("destroyed".to_owned(), false)]);
+    let state =
+        run(&store, o, |tx| Ok(tx.keks.bucket_kek(o, Bucket::Open).unwrap().unwrap().state))
+            .unwrap();
+    assert_eq!(state, KekState::Destroyed, "M11: the kept KEK is not served");
+    assert!(matches!(open(&store, &vault, o, 1), Err(Error::Storage(_))), "P11");
+}
+
+/// P9 (a lookup by number costs a few round trips): an active KEK read from the key
+/// database is served from memory to the next transactions (within `KNOWN_KEK_TTL`) —
+/// shown by hiding the key database's table after the first read — while a KEK this
+/// store has not read yet still needs the key database.
+#[test]
+fn an_active_kek_is_kept_between_transactions() {
+    let Some((db, store)) = dbs() else { return };
+    let fx = Fixture::new(7);
+    let vault = fx.vault();
+    let (o, p) = (org(7), org(8));
+    seal(&store, &vault, o, 1);
+    seal(&store, &vault, p, 2);
+    drop(store);
+    let store = PostgresStore::connect(&db.data, &db.keys).unwrap();
+    assert!(open(&store, &vault, o, 1).unwrap());
+    let mut keys = postgres::Client::connect(&db.keys, postgres::NoTls).unwrap();
+    keys.batch_execute("ALTER TABLE bucket_keks RENAME TO bucket_keks_hidden").unwrap();
+    let kept = open(&store, &vault, o, 1);
+    let unread = open(&store, &vault, p, 2);
+    keys.batch_execute("ALTER TABLE bucket_keks_hidden RENAME TO bucket_keks").unwrap();
+    assert!(kept.unwrap(), "served from memory");
+    assert!(unread.is_err(), "a KEK not read before needs the key database");
+    assert!(open(&store, &vault, p, 2).unwrap());
 }
 
 /// M13: a KEK created by a transaction that then fails is an orphan in the key database

@@ -207,8 +207,8 @@ fn migration_0003_backfills_the_positions_of_an_existing_log() {
             run(&store, o, |tx| hogo::store_suite::append_entries(tx, n, i as u64)).unwrap();
         }
     }
-    // Back to schema version 2: the log as that version left it (versions 3 and 4
-    // undone), so reconnecting runs both migrations over existing rows.
+    // Back to schema version 2: the log as that version left it (versions 3 and later
+    // undone), so reconnecting runs them all over existing rows.
     let mut c = postgres::Client::connect(&data, postgres::NoTls).unwrap();
     c.batch_execute(
         "ALTER TABLE ledger_heads DROP COLUMN next_sequence, DROP COLUMN next_index;
@@ -216,6 +216,7 @@ fn migration_0003_backfills_the_positions_of_an_existing_log() {
          ALTER TABLE documents ADD CONSTRAINT documents_pkey
              PRIMARY KEY (organisation, collection, id);
          CREATE INDEX documents_collection ON documents (collection, organisation, id);
+         ALTER TABLE kek_pending_destruction DROP COLUMN applied_at;
          DELETE FROM schema_migrations WHERE version >= 3;",
     )
     .unwrap();

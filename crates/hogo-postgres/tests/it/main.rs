@@ -16,6 +16,7 @@ mod journeys;
 mod keys;
 mod lookup_path;
 mod migrations;
+mod pool;
 mod rollback;
 mod scoping;
 mod suite;

@@ -1,0 +1,14 @@
+-- hogo data database, schema version 6: a KEK destruction stays recorded after it is applied.
+--
+-- Until version 5 a row of `kek_pending_destruction` lived from the data commit that
+-- destroyed a KEK until the key database had been told (then it was deleted), and from
+-- then on only the key database's tombstone said the KEK was gone: `bucket_kek_refs` still
+-- names the destroyed KEK as its bucket's current one. The adapter now keeps active KEK
+-- rows it read from the key database in memory for a short time (`crate::keys`, "Active
+-- KEKs kept between transactions"), consulted only after the data transaction has found
+-- the KEK current and without a destruction row. For that check to be complete the data
+-- database must remember every destruction, so the row is kept: `applied_at` (RFC 3339
+-- UTC text, as every time here) says when the key database was told; NULL means the
+-- destruction is still pending (what `PostgresStore::connect` and every commit that
+-- destroyed a KEK apply). Readers treat every row as destroyed, as before.
+ALTER TABLE kek_pending_destruction ADD COLUMN applied_at TEXT COLLATE "C";
