@@ -153,6 +153,9 @@ pub fn migrate_with(client: &mut Client, list: Migrations) -> Result<i64, PgErro
 pub struct PgConn {
     pub(crate) client: Client,
     pub(crate) statements: HashMap<&'static str, Statement>,
+    /// The begin round trip's reads are prepared on this session (SQL `PREPARE`, see
+    /// `crate::tx::OpenTx::begin`).
+    pub(crate) begin_prepared: bool,
 }
 
 impl std::fmt::Debug for PgConn {
@@ -259,7 +262,7 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<PgConn, postgres::Error> {
         let client = self.config.connect(NoTls)?;
-        Ok(PgConn { client, statements: HashMap::new() })
+        Ok(PgConn { client, statements: HashMap::new(), begin_prepared: false })
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {

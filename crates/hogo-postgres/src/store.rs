@@ -51,7 +51,7 @@ use crate::db::{MIGRATIONS, Manager, PgConn, PgError, Pool, describe, is_retryab
 use crate::docs::PgDocs;
 use crate::keys::{KeyDb, PgKeks, apply_pending};
 use crate::ledger::PgLedger;
-use crate::tx::{Fault, OpenTx, TxCtx, uuid};
+use crate::tx::{Fault, OpenTx, TxCtx, begin_statements_state, uuid};
 use crate::vault::PgVault;
 
 /// How many times a busy transaction is attempted before [`Error::Busy`] is returned.
@@ -82,10 +82,12 @@ impl std::fmt::Debug for PostgresStore {
 enum Attempt<T> {
     Done(T),
     Busy,
-    /// The pooled connection was found closed when the transaction began (the server
-    /// restarted, or closed an idle connection): nothing was sent in a transaction, so
-    /// the attempt is repeated at once on another connection.
-    Reconnect,
+    /// The transaction could not begin for a reason that says nothing of the closure, so
+    /// the attempt is repeated at once: the pooled connection was found closed (the
+    /// server restarted, or closed an idle connection; it is dropped, not pooled again),
+    /// or the session's begin statements were missing or already prepared (see
+    /// `OpenTx::begin`).
+    Again,
     Failed(Error),
 }
 
@@ -153,7 +155,7 @@ impl PostgresStore {
             // No test query on every checkout: it was one more round trip per transaction
             // (≈ 16 % of a lookup's client CPU). A connection that has died while idle
             // fails its begin round trip instead, before anything ran, and the attempt is
-            // repeated on a new connection (`Attempt::Reconnect`).
+            // repeated on a new connection (`Attempt::Again`).
             .test_on_check_out(false)
             .build(data)?;
         let store = Self {
@@ -226,15 +228,17 @@ impl PostgresStore {
         organisation: OrganisationId,
         f: &mut dyn FnMut(&mut Tx<'_>) -> Result<T, Error>,
     ) -> Attempt<T> {
-        let PgConn { client, statements } = conn;
+        let PgConn { client, statements, begin_prepared } = conn;
         // Begun and locked in one round trip (see `OpenTx`).
-        let (tx, prefetched) =
-            match OpenTx::begin(client, organisation_lock_key(organisation), organisation) {
-                Ok(tx) => tx,
-                Err(e) if is_retryable(&e) => return Attempt::Busy,
-                Err(e) if connection_lost(&e) => return Attempt::Reconnect,
-                Err(e) => return Attempt::Failed(storage(&e)),
-            };
+        let lock = organisation_lock_key(organisation);
+        let (tx, prefetched) = match OpenTx::begin(client, begin_prepared, lock, organisation) {
+            Ok(tx) => tx,
+            Err(e) if is_retryable(&e) => return Attempt::Busy,
+            Err(e) if connection_lost(&e) => return Attempt::Again,
+            // `begin` has set `begin_prepared` to what the session holds.
+            Err(e) if begin_statements_state(&e).is_some() => return Attempt::Again,
+            Err(e) => return Attempt::Failed(storage(&e)),
+        };
         let ctx = TxCtx::new(tx, statements, organisation, &self.keys, prefetched);
         let result = {
             let mut vault = PgVault { ctx: &ctx };
@@ -300,8 +304,8 @@ impl Store for PostgresStore {
                 Attempt::Done(v) => return Ok(v),
                 Attempt::Failed(e) => return Err(e),
                 Attempt::Busy => backoff(attempt),
-                // The closed connection is not returned to the pool (`has_broken`).
-                Attempt::Reconnect => drop(conn),
+                // A closed connection is not returned to the pool (`has_broken`).
+                Attempt::Again => drop(conn),
             }
         }
         Err(Error::Busy)

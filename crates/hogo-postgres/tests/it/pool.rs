@@ -35,3 +35,28 @@ fn a_connection_closed_while_idle_is_replaced_before_the_transaction_begins() {
         .get(0);
     assert_eq!(n, 4);
 }
+
+/// P9: the begin round trip's statements are prepared once per session; a session that
+/// lost one of them (`DEALLOCATE` by a maintenance checkout) or whose first transaction
+/// failed right after preparing them still begins, and reads what was committed.
+#[test]
+fn the_begin_statements_survive_a_failed_first_transaction_and_a_deallocate() {
+    let Some(server) = crate::server_or_skip() else { return };
+    let (data, keys) = server.database_pair();
+    let store = hogo_postgres::PostgresStore::connect(&data, &keys).unwrap();
+    let o = org(41);
+    let failed: Result<(), hogo::Error> = run(&store, o, |tx| {
+        tx.docs.put(o, "note", "lost", "{}")?;
+        Err(hogo::Error::Internal("fail after the first begin".into()))
+    });
+    assert!(failed.is_err());
+    run(&store, o, |tx| tx.docs.put(o, "note", "kept", "{}")).unwrap();
+    {
+        let mut conn = store.connection().unwrap();
+        conn.client().batch_execute("DEALLOCATE hogo_begin_head").unwrap();
+    }
+    let seen =
+        run(&store, o, |tx| Ok((tx.docs.get(o, "note", "kept")?, tx.docs.get(o, "note", "lost")?)))
+            .unwrap();
+    assert_eq!(seen, (Some("{}".to_owned()), None));
+}
