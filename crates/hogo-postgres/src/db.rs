@@ -100,7 +100,12 @@ pub const MIGRATIONS: Migrations = &[
         include_str!("../migrations/0004_documents_key_order.sql"),
     ),
     (
-        5, // TEMP: becomes 6 after the plans branch (0005) is merged
+        5,
+        "vault indexes led by the looked-up column, organisation after it (safe generic plans)",
+        include_str!("../migrations/0005_vault_indexes_led_by_the_looked_up_column.sql"),
+    ),
+    (
+        6,
         "KEK destructions stay recorded after they are applied (applied_at)",
         include_str!("../migrations/0006_kek_destructions_kept.sql"),
     ),
@@ -202,31 +207,37 @@ impl Manager {
     /// A manager for a connection string (`postgres://user@host:port/db` or key=value).
     pub fn new(url: &str) -> Result<Self, PgError> {
         let mut config = Config::from_str(url).map_err(|e| PgError::Config(e.to_string()))?;
-        // Plan every execution of a cached prepared statement with its parameters: a
-        // generic plan made while a table was small can pick the primary key's
-        // `organisation` prefix and filter every row of the tenant (measured: O(n) per
-        // data-key lookup during a bulk import), where a custom plan uses the unique index.
+        // PostgreSQL's default plan caching (`plan_cache_mode = auto`): a cached prepared
+        // statement runs on a generic plan once that costs no more than its custom plans,
+        // and keeps it until its table is next analyzed. What keeps those generic plans
+        // index probes is the schema, version 5 (`migrations/0005_…`): the vault's indexes
+        // lead with the column their statements look up, `organisation` after it (only
+        // `vault_index`'s primary key still leads with it, and the candidates query binds
+        // it four columns deep), so the index a generic plan can enter binds the
+        // statement's selective column even on an empty, never-analyzed table. Up to
+        // version 4 every vault table had a second index led by `organisation`; PostgreSQL
+        // 15's generic plans on empty tables (a new database's first calls) took it and
+        // filtered the tenant's rows, O(n) per call until autovacuum analyzed, and this
+        // adapter forced a custom plan for every execution. The test
+        // `lookup_statements_have_index_probe_generic_plans_before_and_after_analyze`
+        // (`tests/it/migrations.rs`) checks the generic plans of the lookup path's
+        // statements on empty, unanalyzed and analyzed tables: a statement or index added
+        // to these tables belongs in it.
         //
-        // Kept although planning is most of a lookup's server time (≈ 400 of ≈ 550 µs per
-        // lookup by number at 2 000 and 10 000 rows, ≈ 570 of ≈ 870 µs at 100 000; the flush,
-        // the candidates and the session statements plan in 80–170 µs each). Evaluated:
-        // with PostgreSQL's default (`auto`) the bench's imports at 10 000 and 100 000 read
-        // the same blocks per number for every statement, and lookups planned ≈ 70 µs
-        // instead of ≈ 400. But the generic plans PostgreSQL 15 makes on empty tables (a new
-        // tenant's first calls; `PREPARE` + `force_generic_plan` + `EXPLAIN EXECUTE`) still
-        // take an `organisation`-prefix index and filter for the candidates, the data-key
-        // and the record reads: every vault table has a second index that leads with
-        // `organisation`, and on a table without statistics both estimate one row. Such a
-        // plan is kept until autovacuum analyzes the grown table — O(n) per row meanwhile.
-        // The bench did not hit it only because its first calls found thousands of rows.
-        // Dropping this needs those secondary indexes to stop leading with `organisation`
-        // (a schema decision), not a different statement text.
+        // Measured (`pg_stat_statements`, 500 lookups by number after an import, on a
+        // 2-core VM): server planning per lookup 510 µs with forced custom plans on version
+        // 4, 89 µs with `auto` on version 5 at 10 000 numbers; 466 and 202 µs at 2 000,
+        // where `auto` still plans the candidates query per call (≈ 145 µs: its custom
+        // plans, which know there is one tag, cost less than a generic plan assuming ten).
+        // The blocks read per statement did not grow (the candidates: 18 → 15 per lookup).
+        // What is still planned every time: the begin round trip's statements, sent as
+        // literals over the simple protocol (≈ 50–90 µs).
         //
         // And no JIT: every statement here is short, and a batch read whose row estimate
         // is high (a range per prefix over `UNNEST`, `DocumentStore::prefetch_prefixes`)
         // crosses `jit_above_cost`: measured 10 ms of compiling for a 1 000-prefix read
         // that runs in 4 ms.
-        const OPTIONS: &str = "-c plan_cache_mode=force_custom_plan -c jit=off";
+        const OPTIONS: &str = "-c jit=off";
         let options = match config.get_options() {
             Some(o) => format!("{o} {OPTIONS}"),
             None => OPTIONS.to_owned(),
@@ -235,11 +246,11 @@ impl Manager {
         Ok(Self { config })
     }
 
-    /// A manager for the key database: PostgreSQL's default plan caching (`auto`), not
-    /// [`Manager::new`]'s forced custom plans. Its one table, `bucket_keks`, has one index,
-    /// the primary key, and every read names the whole key, so a generic plan is the same
-    /// primary-key probe whatever the statistics; a custom plan only cost a planning
-    /// (≈ 35–60 µs of server time) per KEK read.
+    /// A manager for the key database, with PostgreSQL's defaults (plan caching `auto`, as
+    /// [`Manager::new`] since schema version 5; JIT left as the server has it). Its one
+    /// table, `bucket_keks`, has one index, the primary key, and every read names the
+    /// whole key, so a generic plan is the same primary-key probe whatever the statistics;
+    /// a custom plan only cost a planning (≈ 35–60 µs of server time) per KEK read.
     pub(crate) fn for_key_database(url: &str) -> Result<Self, PgError> {
         let config = Config::from_str(url).map_err(|e| PgError::Config(e.to_string()))?;
         Ok(Self { config })
