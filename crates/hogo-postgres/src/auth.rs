@@ -31,7 +31,8 @@ use hogo_domain::{Affair, AffairSet, OrganisationId, Role, StaffId};
 use postgres::Row;
 
 use crate::tx::{
-    Fault, Params, TxCtx, array, col, parse_time, time_text, to_i64, to_u32, to_u64, uuid_col,
+    Columns, Fault, Params, TxCtx, array, col, need, parse_time, time_text, to_i64, to_u32, to_u64,
+    uuid_col,
 };
 
 fn err(f: Fault) -> StoreError {
@@ -102,42 +103,42 @@ fn account_from(r: &Row) -> Result<StaffAccount, Fault> {
 }
 
 /// An account from the twelve columns of `r` starting at `at`.
-fn account_at(r: &Row, at: usize) -> Result<StaffAccount, Fault> {
+fn account_at(r: &impl Columns, at: usize) -> Result<StaffAccount, Fault> {
     const W: &str = "account";
     let corrupt = |what| move |_| Fault::Corrupt(what);
-    let totp: Option<Vec<u8>> = col(r, at + 5, W)?;
-    let step: Option<i64> = col(r, at + 6, W)?;
-    let locked: Option<&str> = col(r, at + 8, W)?;
+    let text = |i| need(r.text(at + i, W)?, W);
+    let totp = r.bytes(at + 5, W)?;
+    let step = r.int(at + 6, W)?;
+    let locked = r.text(at + 8, W)?;
     Ok(StaffAccount {
-        id: StaffId::from_uuid(uuid_col(r, at, W)?),
-        login: LoginName::parse(col(r, at + 1, W)?).map_err(corrupt("account login"))?,
-        display_name: DisplayName::parse(col(r, at + 2, W)?)
-            .map_err(corrupt("account display name"))?,
-        home_organisation: OrganisationId::from_uuid(uuid_col(r, at + 3, W)?),
-        password_hash: PasswordHash::from_phc(col(r, at + 4, W)?)
+        id: StaffId::from_uuid(r.id(at, W)?),
+        login: LoginName::parse(text(1)?).map_err(corrupt("account login"))?,
+        display_name: DisplayName::parse(text(2)?).map_err(corrupt("account display name"))?,
+        home_organisation: OrganisationId::from_uuid(r.id(at + 3, W)?),
+        password_hash: PasswordHash::from_phc(text(4)?)
             .map_err(corrupt("account password hash"))?,
         // Only the sealed form is ever stored (M13); the application layer opens it.
         totp_secret: totp.map(|b| TotpFactor::Sealed(SealedTotp::from_bytes(b))),
         last_totp_step: step.map(|s| to_u64(s, "account totp step")).transpose()?,
-        failed_attempts: to_u32(col(r, at + 7, W)?, "account failed attempts")?,
+        failed_attempts: to_u32(need(r.int(at + 7, W)?, W)?, "account failed attempts")?,
         locked_until: locked.map(|t| parse_time(t, "account lock")).transpose()?,
-        must_change_password: col(r, at + 9, W)?,
-        disabled: col(r, at + 10, W)?,
-        created_at: parse_time(col(r, at + 11, W)?, "account creation time")?,
+        must_change_password: need(r.flag(at + 9, W)?, W)?,
+        disabled: need(r.flag(at + 10, W)?, W)?,
+        created_at: parse_time(text(11)?, "account creation time")?,
     })
 }
 
-fn session_from(r: &Row) -> Result<Session, Fault> {
+fn session_from(r: &impl Columns) -> Result<Session, Fault> {
     const W: &str = "session";
-    let hash: &[u8] = col(r, 0, W)?;
-    let texts: Vec<&str> = (3..11).map(|i| col(r, i, W)).collect::<Result<_, _>>()?;
-    let revoked_at: Option<&str> = col(r, 11, W)?;
-    let revoked_reason: Option<&str> = col(r, 12, W)?;
+    let hash = need(r.bytes(0, W)?, W)?;
+    let texts: Vec<&str> = (3..11).map(|i| need(r.text(i, W)?, W)).collect::<Result<_, _>>()?;
+    let revoked_at = r.text(11, W)?;
+    let revoked_reason = r.text(12, W)?;
     let t = |i: usize, what| parse_time(texts[i], what);
     Ok(Session {
-        token_hash: TokenHash::from_bytes(array(hash, "session token hash")?),
-        account: StaffId::from_uuid(uuid_col(r, 2, W)?),
-        organisation: OrganisationId::from_uuid(uuid_col(r, 1, W)?),
+        token_hash: TokenHash::from_bytes(array(&hash, "session token hash")?),
+        account: StaffId::from_uuid(r.id(2, W)?),
+        organisation: OrganisationId::from_uuid(r.id(1, W)?),
         role: role(texts[0])?,
         contracted_affairs: parse_affairs(texts[1])?,
         scope: parse_scope(texts[2])?,
@@ -156,6 +157,29 @@ fn session_from(r: &Row) -> Result<Session, Fault> {
     })
 }
 
+/// A session with its account and its membership in the session's organisation, as
+/// [`SESSION_ACCOUNT_MEMBERSHIP`] returns them (one row, either protocol).
+pub(crate) type SessionRead = (Session, Option<StaffAccount>, Option<Membership>);
+
+/// Decodes a row of [`SESSION_ACCOUNT_MEMBERSHIP`].
+pub(crate) fn session_read(r: &impl Columns) -> Result<SessionRead, Fault> {
+    let session = session_from(r)?;
+    let account = match r.bytes(13, "account")? {
+        Some(_) => Some(account_at(r, 13)?),
+        None => None,
+    };
+    let membership = match r.text(25, "membership")? {
+        Some(role_id) => Some(Membership {
+            account: session.account,
+            organisation: session.organisation,
+            role: role(role_id)?,
+            contracted_affairs: parse_affairs(need(r.text(26, "membership")?, "membership")?)?,
+        }),
+        None => None,
+    };
+    Ok((session, account, membership))
+}
+
 fn opt_time(t: Option<DateTime<Utc>>) -> Option<String> {
     t.as_ref().map(time_text)
 }
@@ -169,7 +193,8 @@ const ACCOUNT_BY_LOGIN: &str = "SELECT id, login, display_name, home_organisatio
 /// A session with its account and its membership in the session's organisation, in one
 /// round trip: resolving a session reads all three next (the account and membership go
 /// to the transaction's cache).
-const SESSION_ACCOUNT_MEMBERSHIP: &str = "SELECT s.token_hash, s.organisation, s.account,
+pub(crate) const SESSION_ACCOUNT_MEMBERSHIP: &str =
+    "SELECT s.token_hash, s.organisation, s.account,
     s.role, s.contracted_affairs, s.scope, s.client, s.created_at, s.last_seen_at,
     s.idle_expires_at, s.absolute_expires_at, s.revoked_at, s.revoked_reason,
     a.id, a.login, a.display_name, a.home_organisation, a.password_hash, a.totp_secret,
@@ -221,6 +246,8 @@ impl PgAuth<'_, '_> {
     }
 
     fn write_session(&self, sql: &'static str, s: &Session) -> Result<u64, Fault> {
+        // The session read with the begin is older than this write.
+        self.ctx.cache.borrow_mut().begin_session = None;
         self.ctx.exec(
             sql,
             &[
@@ -486,26 +513,20 @@ impl AuthStore for PgAuth<'_, '_> {
 
     fn session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
         let c = self.ctx;
-        let Some(r) =
-            c.opt(SESSION_ACCOUNT_MEMBERSHIP, &[&token_hash.as_bytes().as_slice()]).map_err(err)?
-        else {
-            return Ok(None);
+        // Read with the transaction's begin (`Store::transact_with_session`) when no write
+        // of this transaction has touched it since; read now otherwise.
+        let prefetched = c.cache.borrow_mut().take_begin_session(token_hash);
+        let read = match prefetched {
+            Some(read) => read,
+            None => c
+                .opt(SESSION_ACCOUNT_MEMBERSHIP, &[&token_hash.as_bytes().as_slice()])
+                .map_err(err)?
+                .map(|r| session_read(&r))
+                .transpose()
+                .map_err(err)?,
         };
-        let session = self.seen(session_from(&r).map_err(err)?);
-        let account = match col::<Option<&[u8]>>(&r, 13, "account").map_err(err)? {
-            Some(_) => Some(account_at(&r, 13).map_err(err)?),
-            None => None,
-        };
-        let membership = match col::<Option<&str>>(&r, 25, "membership").map_err(err)? {
-            Some(role_id) => Some(Membership {
-                account: session.account,
-                organisation: session.organisation,
-                role: role(role_id).map_err(err)?,
-                contracted_affairs: parse_affairs(col(&r, 26, "membership").map_err(err)?)
-                    .map_err(err)?,
-            }),
-            None => None,
-        };
+        let Some((session, account, membership)) = read else { return Ok(None) };
+        let session = self.seen(session);
         let mut cache = c.cache.borrow_mut();
         // What this transaction wrote itself is newer than the row just read.
         cache.accounts.entry(session.account).or_insert(account);

@@ -80,6 +80,10 @@ pub(crate) struct TxCache {
     pub(crate) memberships:
         HashMap<(hogo_domain::OrganisationId, hogo_domain::StaffId), Option<hogo_auth::Membership>>,
 
+    /// The session the transaction was begun for (`Store::transact_with_session`), read
+    /// with the begin (`None` inside: no such session); taken by the first `session` read
+    /// of that token hash, dropped by any session write before it.
+    pub(crate) begin_session: Option<(hogo_auth::TokenHash, Option<crate::auth::SessionRead>)>,
     /// Sessions as this transaction last read or wrote them, by token hash.
     pub(crate) sessions: HashMap<hogo_auth::TokenHash, hogo_auth::Session>,
     /// Session touches buffered (last seen, idle expiry), by token hash: an
@@ -109,6 +113,21 @@ pub(crate) struct TxCache {
 }
 
 impl TxCache {
+    /// The session read with the begin, if it was read for `hash` and nothing has
+    /// replaced it since (`Some(None)`: read, and absent).
+    pub(crate) fn take_begin_session(
+        &mut self,
+        hash: &hogo_auth::TokenHash,
+    ) -> Option<Option<crate::auth::SessionRead>> {
+        match self.begin_session.take() {
+            Some((h, read)) if h == *hash => Some(read),
+            other => {
+                self.begin_session = other;
+                None
+            }
+        }
+    }
+
     /// Rows waiting in the write buffer.
     pub(crate) fn pending(&self) -> usize {
         self.docs_dirty.len()
@@ -239,8 +258,9 @@ const FLUSH_PARTS: [(&str, std::ops::RangeInclusive<usize>, &str); 10] = [
 const FLUSH_PARAMS: usize = 45;
 
 /// The flush statement of the parts in `mask` (bit i: `FLUSH_PARTS[i]`), parameters
-/// renumbered consecutively in part order: only the tables a flush writes are planned
-/// (the adapter plans every execution: a lookup's flush writes four of the ten). It
+/// renumbered consecutively in part order: only the tables a flush writes are planned and
+/// executed (a lookup's flush writes four of the ten; each shape is a prepared statement of
+/// its own, with its own cached plan). It
 /// returns how many ledger entries, tree nodes and session touches were written (the
 /// entries and nodes are append-only: fewer than buffered is a conflict), then the other
 /// rows. Built once per shape (at most 2^10, a few hundred bytes each) and kept for the

@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use hogo_auth::TokenHash;
 use hogo_domain::OrganisationId;
 use hogo_ledger::Head;
 use hogo_vault::{IndexRootRecord, KeyVersion, WrappedKey};
@@ -19,6 +20,7 @@ use postgres::types::{FromSql, ToSql};
 use postgres::{Client, Row, SimpleQueryMessage, SimpleQueryRow, Statement};
 use uuid::Uuid;
 
+use crate::auth::SessionRead;
 use crate::buffer::TxCache;
 use crate::db::{describe, is_retryable, is_unique_violation};
 use crate::keys::KeyDb;
@@ -56,7 +58,8 @@ impl std::fmt::Display for Fault {
 /// `pg_advisory_xact_lock(key)` sent together as one simple query, with three reads most
 /// transactions make next (see [`Prefetched`]). Everything in that text is formatted by
 /// this adapter from an integer, the organisation's id in hex and constants — never
-/// caller text. Dropped without [`OpenTx::commit`] or [`OpenTx::rollback`] (an error
+/// caller text (the session's token hash, when the transaction is begun for one, is hex
+/// of the hash too). Dropped without [`OpenTx::commit`] or [`OpenTx::rollback`] (an error
 /// path, a panic in the closure), it rolls back, so a connection never goes back to the
 /// pool inside a transaction.
 pub(crate) struct OpenTx<'c> {
@@ -70,16 +73,21 @@ pub(crate) struct OpenTx<'c> {
 /// reads first, its blind-index root, which every number lookup and collection reads, and
 /// its ledger head, locked `FOR UPDATE` with its next positions, since every use case
 /// appends a ledger entry (the advisory lock already serialises the organisation, so the
-/// row lock adds no waiting).
-/// Each costs one primary-key probe on the server (and a planning: a simple query is
-/// not prepared) and saves the round trip of its own read; a transaction that reads
-/// neither pays the probes only. `None`: not known (absent rows are `Some(None)`).
+/// row lock adds no waiting); and, for a transaction begun for a session
+/// (`Store::transact_with_session`), that session with its account and membership, which
+/// the use case resolves first. Each costs one index probe on the server (the statements
+/// are prepared once per database session, see [`prepare_begin`]) and saves the round trip
+/// of its own read; a transaction that reads none of them pays the probes only. `None`:
+/// not known (absent rows are `Some(None)`).
 #[derive(Default)]
 pub(crate) struct Prefetched {
     pub(crate) settings: Option<Option<String>>,
     pub(crate) index_root: Option<Option<IndexRootRecord>>,
     /// The head, locked, and its kept next positions (`None` when the row keeps none).
     pub(crate) head: Option<Option<(Head, Option<Positions>)>>,
+    /// The session the transaction was begun for, with its account and membership
+    /// (`Store::transact_with_session`).
+    pub(crate) session: Option<(TokenHash, Option<SessionRead>)>,
 }
 
 /// The next entry sequence and the next node index per level kept in the head row.
@@ -136,21 +144,31 @@ fn index_root_text(row: &SimpleQueryRow) -> Option<IndexRootRecord> {
 /// then parsed and planned once per session instead of once per transaction (measured:
 /// parsing, analysing and planning the four statements of the text was ≈ 10 % of the
 /// server's time per lookup by number).
-const PREPARE_BEGIN: &str = "\
-    PREPARE hogo_begin_lock(bigint) AS SELECT pg_advisory_xact_lock($1); \
-    PREPARE hogo_begin_settings(bytea, text, text) AS \
-        SELECT body FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3; \
-    PREPARE hogo_begin_index_root(bytea) AS \
-        SELECT version, bits, root_version, encode(wrapped, 'hex') FROM vault_index_roots \
-        WHERE organisation = $1; \
-    PREPARE hogo_begin_head(bytea) AS \
-        SELECT size, encode(last_hash, 'hex'), encode(frontier, 'hex'), next_sequence, \
-               array_to_string(next_index, ',') FROM ledger_heads \
-        WHERE organisation = $1 FOR UPDATE; ";
+fn prepare_begin() -> String {
+    format!(
+        "PREPARE hogo_begin_lock(bigint) AS SELECT pg_advisory_xact_lock($1); \
+         PREPARE hogo_begin_settings(bytea, text, text) AS \
+             SELECT body FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3; \
+         PREPARE hogo_begin_index_root(bytea) AS \
+             SELECT version, bits, root_version, encode(wrapped, 'hex') FROM vault_index_roots \
+             WHERE organisation = $1; \
+         PREPARE hogo_begin_head(bytea) AS \
+             SELECT size, encode(last_hash, 'hex'), encode(frontier, 'hex'), next_sequence, \
+                    array_to_string(next_index, ',') FROM ledger_heads \
+             WHERE organisation = $1 FOR UPDATE; \
+         PREPARE hogo_begin_session(bytea) AS {}; ",
+        crate::auth::SESSION_ACCOUNT_MEMBERSHIP
+    )
+}
 
-/// The statements [`PREPARE_BEGIN`] prepares (each completes with its own message).
-const BEGIN_STATEMENTS: [&str; 4] =
-    ["hogo_begin_lock", "hogo_begin_settings", "hogo_begin_index_root", "hogo_begin_head"];
+/// The statements [`prepare_begin`] prepares (each completes with its own message).
+const BEGIN_STATEMENTS: [&str; 5] = [
+    "hogo_begin_lock",
+    "hogo_begin_settings",
+    "hogo_begin_index_root",
+    "hogo_begin_head",
+    "hogo_begin_session",
+];
 const PREPARED_AT_BEGIN: i64 = BEGIN_STATEMENTS.len() as i64;
 
 /// Drops whichever of the begin statements the session still has (one statement each, errors
@@ -161,7 +179,7 @@ fn forget_begin_statements(client: &mut Client) {
     }
 }
 
-/// What a failed begin says of the session's [`PREPARE_BEGIN`] statements: `Some(false)`
+/// What a failed begin says of the session's [`prepare_begin`] statements: `Some(false)`
 /// when one is missing (SQLSTATE 26000, e.g. after a `DEALLOCATE` on a maintenance
 /// checkout), `Some(true)` when they were there already (42P05: an earlier begin failed
 /// after preparing them). [`OpenTx::begin`] sets its `prepared` flag accordingly (after
@@ -176,13 +194,15 @@ pub(crate) fn begin_statements_state(e: &postgres::Error) -> Option<bool> {
 
 impl<'c> OpenTx<'c> {
     /// Starts a `READ COMMITTED` transaction holding the advisory lock `lock_key` and reads
-    /// what [`Prefetched`] lists for `org`. `prepared`: whether [`PREPARE_BEGIN`] has run on
-    /// this session (it is sent first, and `prepared` set, when not).
+    /// what [`Prefetched`] lists for `org` — and the session stored under `session`, when
+    /// given. `prepared`: whether [`prepare_begin`] has run on this database session (it
+    /// is sent first, and `prepared` set, when not).
     pub(crate) fn begin(
         client: &'c mut Client,
         prepared: &mut bool,
         lock_key: i64,
         org: OrganisationId,
+        session: Option<&TokenHash>,
     ) -> Result<(Self, Prefetched), postgres::Error> {
         // The guard exists before the first byte is sent: a lock that fails (deadlock,
         // cancel) leaves an aborted transaction behind, which the drop rolls back.
@@ -196,13 +216,17 @@ impl<'c> OpenTx<'c> {
                 .iter()
                 .all(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         );
-        let prepare = if *prepared { "" } else { PREPARE_BEGIN };
+        let prepare = if *prepared { String::new() } else { prepare_begin() };
+        // The token hash (never the token) in hex, formatted here like the organisation.
+        let read_session = session.map_or_else(String::new, |h| {
+            format!("; EXECUTE hogo_begin_session(decode('{}', 'hex'))", hex(h.as_bytes()))
+        });
         let sent = tx.client.simple_query(&format!(
             "{prepare}START TRANSACTION ISOLATION LEVEL READ COMMITTED; \
              EXECUTE hogo_begin_lock({lock_key}); \
              EXECUTE hogo_begin_settings(decode('{org}', 'hex'), '{collection}', '{id}'); \
              EXECUTE hogo_begin_index_root(decode('{org}', 'hex')); \
-             EXECUTE hogo_begin_head(decode('{org}', 'hex'))"
+             EXECUTE hogo_begin_head(decode('{org}', 'hex')){read_session}"
         ));
         let messages = match sent {
             Ok(messages) => messages,
@@ -223,9 +247,14 @@ impl<'c> OpenTx<'c> {
             }
         };
         *prepared = true;
-        let mut pre = Prefetched { settings: Some(None), index_root: Some(None), head: Some(None) };
+        let mut pre = Prefetched {
+            settings: Some(None),
+            index_root: Some(None),
+            head: Some(None),
+            session: session.map(|h| (*h, None)),
+        };
         // Statements complete in order: the PREPAREs (when sent), then 0 START, 1 the lock,
-        // 2 settings, 3 the index root, 4 the ledger head.
+        // 2 settings, 3 the index root, 4 the ledger head, 5 the session (when asked).
         let mut statement = if prepare.is_empty() { 0 } else { -PREPARED_AT_BEGIN };
         for m in &messages {
             match m {
@@ -241,10 +270,17 @@ impl<'c> OpenTx<'c> {
                     // Likewise for the ledger's own read (`lock_head`).
                     pre.head = head_text(row, org_id).map(Some);
                 }
+                SimpleQueryMessage::Row(row) if statement == 5 => {
+                    // Likewise for the auth handle's own read (`session`).
+                    pre.session = match (session, crate::auth::session_read(row)) {
+                        (Some(h), Ok(read)) => Some((*h, Some(read))),
+                        _ => None,
+                    };
+                }
                 _ => {}
             }
         }
-        if statement != 5 {
+        if statement != if session.is_some() { 6 } else { 5 } {
             pre = Prefetched::default();
         }
         Ok((tx, pre))
@@ -300,6 +336,7 @@ impl<'c> TxCtx<'c> {
             cache.docs.insert((SETTINGS.0.to_owned(), SETTINGS.1.to_owned()), settings);
         }
         cache.index_root = prefetched.index_root;
+        cache.begin_session = prefetched.session;
         if let Some(head) = prefetched.head {
             cache.head_locked = true;
             cache.head = Some(head.as_ref().map(|(h, _)| h.clone()));
@@ -393,6 +430,65 @@ pub(crate) fn col<'a, T: FromSql<'a>>(
     what: &'static str,
 ) -> Result<T, Fault> {
     row.try_get(i).map_err(|_| Fault::Corrupt(what))
+}
+
+/// The columns of a result row as the extended protocol returns them (binary, [`Row`]) or
+/// a simple query (text, [`SimpleQueryRow`]: `BYTEA` as `\x` and hex, booleans `t` / `f`),
+/// so that one decoder serves a row read either way. A value that does not decode is a
+/// corrupt row.
+pub(crate) trait Columns {
+    fn text(&self, i: usize, what: &'static str) -> Result<Option<&str>, Fault>;
+    fn bytes(&self, i: usize, what: &'static str) -> Result<Option<Vec<u8>>, Fault>;
+    fn int(&self, i: usize, what: &'static str) -> Result<Option<i64>, Fault>;
+    fn flag(&self, i: usize, what: &'static str) -> Result<Option<bool>, Fault>;
+
+    /// A 16-byte id column that must be present.
+    fn id(&self, i: usize, what: &'static str) -> Result<Uuid, Fault> {
+        uuid(&need(self.bytes(i, what)?, what)?, what)
+    }
+}
+
+/// A column that must not be NULL.
+pub(crate) fn need<T>(value: Option<T>, what: &'static str) -> Result<T, Fault> {
+    value.ok_or(Fault::Corrupt(what))
+}
+
+impl Columns for Row {
+    fn text(&self, i: usize, what: &'static str) -> Result<Option<&str>, Fault> {
+        col(self, i, what)
+    }
+    fn bytes(&self, i: usize, what: &'static str) -> Result<Option<Vec<u8>>, Fault> {
+        Ok(col::<Option<&[u8]>>(self, i, what)?.map(<[u8]>::to_vec))
+    }
+    fn int(&self, i: usize, what: &'static str) -> Result<Option<i64>, Fault> {
+        col(self, i, what)
+    }
+    fn flag(&self, i: usize, what: &'static str) -> Result<Option<bool>, Fault> {
+        col(self, i, what)
+    }
+}
+
+impl Columns for SimpleQueryRow {
+    fn text(&self, i: usize, what: &'static str) -> Result<Option<&str>, Fault> {
+        self.try_get(i).map_err(|_| Fault::Corrupt(what))
+    }
+    fn bytes(&self, i: usize, what: &'static str) -> Result<Option<Vec<u8>>, Fault> {
+        self.text(i, what)?
+            .map(|t| t.strip_prefix("\\x").and_then(unhex).ok_or(Fault::Corrupt(what)))
+            .transpose()
+    }
+    fn int(&self, i: usize, what: &'static str) -> Result<Option<i64>, Fault> {
+        self.text(i, what)?.map(|t| t.parse().map_err(|_| Fault::Corrupt(what))).transpose()
+    }
+    fn flag(&self, i: usize, what: &'static str) -> Result<Option<bool>, Fault> {
+        self.text(i, what)?
+            .map(|t| match t {
+                "t" => Ok(true),
+                "f" => Ok(false),
+                _ => Err(Fault::Corrupt(what)),
+            })
+            .transpose()
+    }
 }
 
 /// A uuid from a 16-byte `BYTEA`.

@@ -159,7 +159,7 @@ impl<S: Store> Hogo<S> {
         let org = session.organisation;
         let mut refused_actor: Option<Actor> = None;
         let mut auth_failure: Option<AuthFailure> = None;
-        let result = self.store.transact(org, &mut |tx| {
+        let mut run = |tx: &mut Tx<'_>| {
             let actor =
                 match hogo_auth::resolve(tx.auth, ports.auth, &session.token, org, ports.now()) {
                     Ok(outcome) => outcome.value,
@@ -174,7 +174,12 @@ impl<S: Store> Hogo<S> {
             // runs, is ready up the chain, and covers the account's affairs.
             crate::governance::contractors_ops::ensure_contractor_staff_active(tx, &actor)?;
             work(&ports, &actor, tx)
-        });
+        };
+        // The session is the closure's first read: the store may read it with its begin.
+        let result = match session.token.hash() {
+            Some(hash) => self.store.transact_with_session(org, &hash, &mut run),
+            None => self.store.transact(org, &mut run),
+        };
         match &result {
             Err(Error::Refused(refusal)) => {
                 if let Some(actor) = refused_actor {

@@ -4,7 +4,7 @@
 //! its own; the adapter commits when the closure returns `Ok`, rolls back on `Err`, and
 //! retries the whole closure on busy / serialization failures.
 
-use hogo_auth::AuthStore;
+use hogo_auth::{AuthStore, TokenHash};
 use hogo_domain::OrganisationId;
 use hogo_ledger::LedgerStore;
 use hogo_vault::{KekStore, VaultStore};
@@ -43,6 +43,21 @@ pub trait Store: Send + Sync {
         organisation: OrganisationId,
         f: &mut dyn FnMut(&mut Tx<'_>) -> Result<T, Error>,
     ) -> Result<T, Error>;
+
+    /// [`Store::transact`] for a closure whose first read is the session stored under
+    /// `session` (every use case behind a sign-in resolves its session first): an adapter
+    /// may read that session together with the transaction's begin and answer the
+    /// closure's read from it. A hint only: the closure's reads see the same rows either
+    /// way. The default ignores it.
+    fn transact_with_session<T>(
+        &self,
+        organisation: OrganisationId,
+        session: &TokenHash,
+        f: &mut dyn FnMut(&mut Tx<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let _ = session;
+        self.transact(organisation, f)
+    }
 
     /// Every organisation known to the store.
     fn organisations(&self) -> Result<Vec<OrganisationId>, Error>;

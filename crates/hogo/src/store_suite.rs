@@ -42,6 +42,7 @@ pub fn run_all<S: Store>(make: impl Fn() -> S) {
     ledger_appends_verify_and_checkpoint(&make());
     vault_seals_opens_finds_and_shreds(&make());
     auth_rows_round_trip(&make());
+    a_transaction_begun_for_a_session_reads_what_was_committed(&make());
     organisations_lists_tenants_with_settings(&make());
 }
 
@@ -518,6 +519,73 @@ pub fn auth_rows_round_trip<S: Store>(store: &S) {
         Ok(())
     })
     .expect("auth reads");
+}
+
+/// P10 (a session is resolved against what was committed): a transaction begun for a
+/// session ([`Store::transact_with_session`], which an adapter may answer from its begin)
+/// reads that session, its account and its membership as committed before it began —
+/// including a revocation and a disabled account committed by the transaction before —
+/// sees its own writes to them, reads other sessions as usual, finds no unknown session,
+/// and a rolled-back revocation is not seen by the next one.
+pub fn a_transaction_begun_for_a_session_reads_what_was_committed<S: Store>(store: &S) {
+    let o = org(10);
+    let auth = auth_err;
+    let a = account(0xa1, "suzuki.ichiro", o);
+    let m = Membership {
+        account: a.id,
+        organisation: o,
+        role: Role::NumberClerk,
+        contracted_affairs: AffairSet::EMPTY,
+    };
+    let (s, other) = (session(10, a.id, o), session(11, a.id, o));
+    run(store, o, |tx| {
+        tx.auth.insert_account(&a).map_err(auth)?;
+        tx.auth.put_membership(&m).map_err(auth)?;
+        tx.auth.insert_session(&s).map_err(auth)?;
+        tx.auth.insert_session(&other).map_err(auth)
+    })
+    .expect("setup");
+    let for_session = |hash: TokenHash, f: &mut dyn FnMut(&mut Tx<'_>) -> Result<(), Error>| {
+        store.transact_with_session(o, &hash, f)
+    };
+    let revoked =
+        Session { revoked: Some((at(5), hogo_auth::RevocationReason::SignedOut)), ..s.clone() };
+    for_session(s.token_hash, &mut |tx| {
+        assert_eq!(tx.auth.session(&s.token_hash).map_err(auth)?, Some(s.clone()));
+        assert_eq!(tx.auth.account(a.id).map_err(auth)?, Some(a.clone()));
+        assert_eq!(tx.auth.membership(a.id, o).map_err(auth)?, Some(m));
+        assert_eq!(tx.auth.session(&other.token_hash).map_err(auth)?, Some(other.clone()));
+        Ok(())
+    })
+    .expect("read as committed");
+    for_session(TokenHash::from_bytes([0x5a; 32]), &mut |tx| {
+        assert_eq!(tx.auth.session(&TokenHash::from_bytes([0x5a; 32])).map_err(auth)?, None);
+        assert_eq!(tx.auth.session(&s.token_hash).map_err(auth)?, Some(s.clone()));
+        Ok(())
+    })
+    .expect("unknown session");
+    // Its own write, before and after its first read.
+    for_session(s.token_hash, &mut |tx| {
+        tx.auth.update_session(&revoked).map_err(auth)?;
+        assert_eq!(tx.auth.session(&s.token_hash).map_err(auth)?, Some(revoked.clone()));
+        Err(Error::Internal("roll back".into()))
+    })
+    .expect_err("rolled back");
+    for_session(s.token_hash, &mut |tx| {
+        assert_eq!(tx.auth.session(&s.token_hash).map_err(auth)?, Some(s.clone()), "rolled back");
+        tx.auth.update_session(&revoked).map_err(auth)?;
+        assert_eq!(tx.auth.session(&s.token_hash).map_err(auth)?, Some(revoked.clone()));
+        let mut disabled = a.clone();
+        disabled.disabled = true;
+        tx.auth.update_account(&disabled).map_err(auth)
+    })
+    .expect("revoke and disable");
+    for_session(s.token_hash, &mut |tx| {
+        assert_eq!(tx.auth.session(&s.token_hash).map_err(auth)?, Some(revoked.clone()));
+        assert!(tx.auth.account(a.id).map_err(auth)?.is_some_and(|x| x.disabled));
+        Ok(())
+    })
+    .expect("read after the commit");
 }
 
 /// The tenant list: [`Store::organisations`] names every organisation with settings.
