@@ -67,6 +67,8 @@ pub mod testkit {
     /// The blind-index candidates query (parameters: organisation, field, key version,
     /// tags).
     pub const CANDIDATES_SQL: &str = crate::vault::CANDIDATES;
+    /// The candidates query of one tag (a lookup by number), for plan tests.
+    pub const CANDIDATES_OF_ONE_SQL: &str = crate::vault::CANDIDATES_OF_ONE;
     /// The batch document read by ids (parameters: organisation, collection, ids).
     pub const DOCUMENTS_BY_IDS_SQL: &str = crate::docs::BY_IDS;
     /// The batch document read by id prefixes (parameters: organisation, collection,

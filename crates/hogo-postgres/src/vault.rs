@@ -43,20 +43,18 @@ const DATA_KEYS_IN_BUCKET: &str =
     "SELECT id, version, subject, class, bucket, kek, wrapped, commitment
      FROM vault_data_keys WHERE organisation = $1 AND bucket = $2 ORDER BY id";
 
-/// Candidates of several tags with their records, data keys, and the current KEK id of
-/// each data key's bucket with whether its destruction is pending (what
-/// `bucket_kek` reads next to open the record). Every lookup is a `LATERAL` subquery on
-/// a unique or leading key with plain equalities (`OFFSET 0` / `LIMIT 1` keep the planner
-/// from pulling them up), so each is an index probe whatever the statistics: `tag =
-/// ANY($4)` with `ORDER BY` was planned as a filter over every index entry of the field
-/// (PostgreSQL < 17 keeps index order that way), and plain joins as hash joins over every
-/// record and data key (measured: ≈ 2 000 blocks read per lookup at N = 2 000 instead of
-/// ≈ 10). Unordered: the caller sorts.
-pub(crate) const CANDIDATES: &str = "SELECT t.tag, i.record,
+/// The text of the candidates query over the tags `$tags` yields (a row source of one
+/// `bigint` column `t(tag)`).
+macro_rules! candidates_over {
+    ($tags:literal) => {
+        concat!(
+            "SELECT t.tag, i.record,
          r.id, r.subject, r.class, r.table_name, r.field, r.data_key, r.envelope,
          k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment,
          b.kek, q.pending IS NOT NULL
-     FROM UNNEST($4::bigint[]) AS t(tag)
+     FROM ",
+            $tags,
+            "
      JOIN LATERAL (
          SELECT record FROM vault_index
          WHERE organisation = $1 AND field = $2 AND key_version = $3 AND tag = t.tag
@@ -73,7 +71,27 @@ pub(crate) const CANDIDATES: &str = "SELECT t.tag, i.record,
          WHERE organisation = $1 AND bucket = k.bucket LIMIT 1) b ON true
      LEFT JOIN LATERAL (
          SELECT 1 AS pending FROM kek_pending_destruction
-         WHERE organisation = $1 AND bucket = k.bucket AND kek = b.kek LIMIT 1) q ON true";
+         WHERE organisation = $1 AND bucket = k.bucket AND kek = b.kek LIMIT 1) q ON true"
+        )
+    };
+}
+/// Candidates of several tags with their records, data keys, and the current KEK id of
+/// each data key's bucket with whether its destruction is pending (what
+/// `bucket_kek` reads next to open the record). Every lookup is a `LATERAL` subquery on
+/// a unique or leading key with plain equalities (`OFFSET 0` / `LIMIT 1` keep the planner
+/// from pulling them up), so each is an index probe whatever the statistics: `tag =
+/// ANY($4)` with `ORDER BY` was planned as a filter over every index entry of the field
+/// (PostgreSQL < 17 keeps index order that way), and plain joins as hash joins over every
+/// record and data key (measured: ≈ 2 000 blocks read per lookup at N = 2 000 instead of
+/// ≈ 10). Unordered: the caller sorts.
+pub(crate) const CANDIDATES: &str = candidates_over!("UNNEST($4::bigint[]) AS t(tag)");
+
+/// [`CANDIDATES`] of one tag (a lookup by number): the same probes, but the planner knows
+/// it is one row. Under PostgreSQL's plan caching (`auto`) a prepared statement keeps a
+/// generic plan only when it costs about what the custom plans did; a generic plan of the
+/// array form assumes ten tags, so each execution was planned again (≈ 60–140 µs of
+/// server time per lookup); this form settles on its generic plan.
+pub(crate) const CANDIDATES_OF_ONE: &str = candidates_over!("(VALUES ($4::bigint)) AS t(tag)");
 
 const DATA_KEYS_BY_OWNERS: &str =
     "SELECT k.id, k.version, k.subject, k.class, k.bucket, k.kek, k.wrapped, k.commitment
@@ -144,8 +162,11 @@ impl PgVault<'_, '_> {
     ) -> Result<(), Fault> {
         let c = self.ctx;
         let wanted: Vec<i64> = tags.iter().map(|t| i64::from(t.0)).collect();
-        let rows =
-            c.query(CANDIDATES, &[&c.org_blob(), &field, &i64::from(key_version), &wanted])?;
+        let (org, version) = (c.org_blob(), i64::from(key_version));
+        let rows = match wanted.as_slice() {
+            [one] => c.query(CANDIDATES_OF_ONE, &[&org, &field, &version, one])?,
+            _ => c.query(CANDIDATES, &[&org, &field, &version, &wanted])?,
+        };
         let mut found: std::collections::HashMap<IndexTag, Vec<RecordId>> =
             tags.iter().map(|t| (*t, Vec::new())).collect();
         for r in &rows {

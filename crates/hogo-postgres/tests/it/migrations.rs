@@ -272,6 +272,7 @@ fn hot_statements() -> Vec<(&'static str, &'static str)> {
         ("record delete", "DELETE FROM vault_records WHERE organisation = $1 AND id = $2"),
         ("index entries delete", "DELETE FROM vault_index WHERE organisation = $1 AND record = $2"),
         ("candidates", hogo_postgres::testkit::CANDIDATES_SQL),
+        ("candidates of one tag", hogo_postgres::testkit::CANDIDATES_OF_ONE_SQL),
         // ledger.rs `entries`, `node`, `last_node_index`
         (
             "ledger entries in a range",
