@@ -227,17 +227,23 @@ impl Manager {
         // Measured (`pg_stat_statements`, 500 lookups by number after an import, on a
         // 2-core VM): server planning per lookup 510 µs with forced custom plans on version
         // 4, 89 µs with `auto` on version 5 at 10 000 numbers; 466 and 202 µs at 2 000,
-        // where `auto` still plans the candidates query per call (≈ 145 µs: its custom
+        // where `auto` still planned the candidates query per call (≈ 145 µs: its custom
         // plans, which know there is one tag, cost less than a generic plan assuming ten).
         // The blocks read per statement did not grow (the candidates: 18 → 15 per lookup).
-        // What is still planned every time: the begin round trip's statements, sent as
-        // literals over the simple protocol (≈ 50–90 µs).
+        // Since then a lookup of one tag uses a one-row shape (`vault::CANDIDATES_OF_ONE`)
+        // and the begin round trip `EXECUTE`s statements prepared once per session
+        // (`tx::prepare_begin`): planning per lookup ≈ 2 µs at 10 000 and 100 000.
+        //
+        // `bytea_output=hex`: the begin round trip reads the session as text
+        // (`tx::Columns` for simple-query rows); it is PostgreSQL's default, set here so a
+        // server configured otherwise does not make that read fall back to its own round
+        // trip.
         //
         // And no JIT: every statement here is short, and a batch read whose row estimate
         // is high (a range per prefix over `UNNEST`, `DocumentStore::prefetch_prefixes`)
         // crosses `jit_above_cost`: measured 10 ms of compiling for a 1 000-prefix read
         // that runs in 4 ms.
-        const OPTIONS: &str = "-c jit=off";
+        const OPTIONS: &str = "-c jit=off -c bytea_output=hex";
         let options = match config.get_options() {
             Some(o) => format!("{o} {OPTIONS}"),
             None => OPTIONS.to_owned(),

@@ -309,8 +309,15 @@ impl PostgresStore {
                 Attempt::Done(v) => return Ok(v),
                 Attempt::Failed(e) => return Err(e),
                 Attempt::Busy => backoff(attempt),
-                // A closed connection is not returned to the pool (`has_broken`).
-                Attempt::Again => drop(conn),
+                Attempt::Again => {
+                    // A closed connection is not returned to the pool (`has_broken`). The
+                    // first repeat is immediate; a server that keeps closing connections
+                    // (restarting) is waited for like a busy one.
+                    drop(conn);
+                    if attempt > 0 {
+                        backoff(attempt);
+                    }
+                }
             }
         }
         Err(Error::Busy)
