@@ -46,7 +46,7 @@
 //! A KEK row is read from the key database only after the data transaction has found,
 //! under its organisation's lock, that the KEK is its bucket's current one and that no
 //! destruction of it is pending. Such a row is immutable while it stays active (a KEK id
-//! is never reused; only a root-key rewrap changes its wrapped bytes), so [`KeyDb`] keeps
+//! is never reused; only a root-key rewrap changes its wrapped bytes), so the store keeps
 //! the rows it read, **wrapped** (never unwrapped material), for [`KNOWN_KEK_TTL`] at most
 //! and serves the next transaction from memory: one round trip less per lookup by
 //! number. What keeps this from reviving a shredded bucket:
