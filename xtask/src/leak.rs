@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use hogo_domain::my_number::find_my_number_like;
-use hogo_domain::testkit::synthetic_number;
+use hogo_domain::testkit::{synthetic_number, written_forms as forms};
 
 /// The seeds of every synthetic number `hogo demo` uses (`crates/hogo-cli/src/demo.rs`,
 /// `SEEDS`).
@@ -23,26 +23,6 @@ pub(crate) const DEMO_SEEDS: [u64; 6] = [9001, 9002, 9003, 9004, 9005, 9006];
 pub(crate) struct Hit {
     pub(crate) offset: usize,
     pub(crate) what: String,
-}
-
-/// Every written form of one number the scan looks for byte-for-byte.
-pub(crate) fn forms(digits: &str) -> Vec<(String, Vec<u8>)> {
-    let full: String = digits
-        .chars()
-        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
-        .collect();
-    let group = |s: &str, sep: &str| {
-        let cs: Vec<char> = s.chars().collect();
-        cs.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(sep)
-    };
-    vec![
-        ("ASCII".to_owned(), digits.as_bytes().to_vec()),
-        ("full-width".to_owned(), full.as_bytes().to_vec()),
-        ("ASCII 4-4-4 (hyphen)".to_owned(), group(digits, "-").into_bytes()),
-        ("ASCII 4-4-4 (space)".to_owned(), group(digits, " ").into_bytes()),
-        ("full-width 4-4-4 (hyphen)".to_owned(), group(&full, "－").into_bytes()),
-        ("full-width 4-4-4 (space)".to_owned(), group(&full, "\u{3000}").into_bytes()),
-    ]
 }
 
 /// The needles for `seeds`: (label, bytes).

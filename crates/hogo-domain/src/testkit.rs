@@ -13,6 +13,32 @@ use uuid::Uuid;
 use crate::my_number::{MyNumber, check_digit};
 use crate::ports::{Clock, Entropy, IdGen};
 
+/// Every written form of a number's 12 digits a leak scan looks for byte for byte:
+/// ASCII, full-width, and both grouped 4-4-4 with a hyphen or a space — `(label, bytes)`.
+///
+/// ```
+/// let forms = hogo_domain::testkit::written_forms("123456789018");
+/// assert!(forms.iter().any(|(_, b)| b == "1234-5678-9018".as_bytes()));
+/// ```
+pub fn written_forms(digits: &str) -> Vec<(String, Vec<u8>)> {
+    let full: String = digits
+        .chars()
+        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+        .collect();
+    let group = |s: &str, sep: &str| {
+        let cs: Vec<char> = s.chars().collect();
+        cs.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(sep)
+    };
+    vec![
+        ("ASCII".to_owned(), digits.as_bytes().to_vec()),
+        ("full-width".to_owned(), full.as_bytes().to_vec()),
+        ("ASCII 4-4-4 (hyphen)".to_owned(), group(digits, "-").into_bytes()),
+        ("ASCII 4-4-4 (space)".to_owned(), group(digits, " ").into_bytes()),
+        ("full-width 4-4-4 (hyphen)".to_owned(), group(&full, "－").into_bytes()),
+        ("full-width 4-4-4 (space)".to_owned(), group(&full, "\u{3000}").into_bytes()),
+    ]
+}
+
 /// Makes a valid synthetic My Number from any 64-bit seed (deterministic).
 ///
 /// ```

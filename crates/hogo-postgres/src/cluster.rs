@@ -123,6 +123,20 @@ impl Cluster {
         self.dir.path().join("data")
     }
 
+    /// The cluster's directory: its data directory (`data/`: every database's files and
+    /// the WAL), the server log (`server.log`) and the unix socket.
+    pub fn directory(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Stops the server now, with a checkpoint (`pg_ctl stop -m fast`: what the databases
+    /// hold is then in their heap files as well as in the WAL), e.g. to read its files; the
+    /// directory stays until the cluster is dropped.
+    pub fn stop(&self) {
+        let data = self.data_dir();
+        self.run("pg_ctl", &["-D", &data.to_string_lossy(), "-m", "fast", "-w", "stop"]);
+    }
+
     fn command(&self, program: &str) -> Command {
         let exe = self.bindir.join(program);
         if self.as_postgres {

@@ -8,9 +8,9 @@ use hogo_domain::testkit::synthetic_number;
 use crate::common::Env;
 
 /// The seeds `hogo demo` uses (src/demo.rs `SEEDS`).
-const SEEDS: [u64; 6] = [9001, 9002, 9003, 9004, 9005, 9006];
+pub(crate) const SEEDS: [u64; 6] = [9001, 9002, 9003, 9004, 9005, 9006];
 
-fn files_under(p: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn files_under(p: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(p).unwrap() {
         let path = e.unwrap().path();
         if path.is_dir() {
