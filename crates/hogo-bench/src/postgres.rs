@@ -323,8 +323,9 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
     };
     let (socket_p50, socket_p90) = socket;
     if diagnostics {
+        let extra = extra_lookups();
         let (c0, t) = (cpu_ns(), Instant::now());
-        for i in 0..extra_lookups() {
+        for i in 0..extra {
             app.find_subject_by_number(&session, &numbers[(i * 7919) % n]).unwrap();
         }
         let (wall, on_cpu) = (t.elapsed(), Duration::from_nanos(cpu_ns() - c0));
@@ -332,7 +333,7 @@ pub(crate) fn versus_pgcrypto(n: usize) -> Option<Table> {
 
         // Every lookup since the reset: the warm-up and the timed ones over TCP, the same
         // over the unix socket, and the ones above.
-        statements(&data, "lookup", 2 * (WARMUP + LOOKUPS.min(n)) + extra_lookups());
+        statements(&data, "lookup", 2 * (WARMUP + LOOKUPS.min(n)) + extra);
     }
     // The same lookups again while the server does not wait for the WAL flush of a
     // commit (`synchronous_commit = off`, set server-wide and reloaded, then reset): NOT

@@ -145,36 +145,42 @@ fn index_root_text(row: &SimpleQueryRow) -> Option<IndexRootRecord> {
 /// parsing, analysing and planning the four statements of the text was ≈ 10 % of the
 /// server's time per lookup by number).
 fn prepare_begin() -> String {
-    format!(
-        "PREPARE hogo_begin_lock(bigint) AS SELECT pg_advisory_xact_lock($1); \
-         PREPARE hogo_begin_settings(bytea, text, text) AS \
-             SELECT body FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3; \
-         PREPARE hogo_begin_index_root(bytea) AS \
-             SELECT version, bits, root_version, encode(wrapped, 'hex') FROM vault_index_roots \
-             WHERE organisation = $1; \
-         PREPARE hogo_begin_head(bytea) AS \
-             SELECT size, encode(last_hash, 'hex'), encode(frontier, 'hex'), next_sequence, \
-                    array_to_string(next_index, ',') FROM ledger_heads \
-             WHERE organisation = $1 FOR UPDATE; \
-         PREPARE hogo_begin_session(bytea) AS {}; ",
-        crate::auth::SESSION_ACCOUNT_MEMBERSHIP
-    )
+    BEGIN_STATEMENTS
+        .iter()
+        .map(|(name, types, sql)| format!("PREPARE {name}({types}) AS {sql}; "))
+        .collect()
 }
 
-/// The statements [`prepare_begin`] prepares (each completes with its own message).
-const BEGIN_STATEMENTS: [&str; 5] = [
-    "hogo_begin_lock",
-    "hogo_begin_settings",
-    "hogo_begin_index_root",
-    "hogo_begin_head",
-    "hogo_begin_session",
+/// The statements [`prepare_begin`] prepares, in order — name, parameter types, text (each
+/// completes with its own message).
+const BEGIN_STATEMENTS: [(&str, &str, &str); 5] = [
+    ("hogo_begin_lock", "bigint", "SELECT pg_advisory_xact_lock($1)"),
+    (
+        "hogo_begin_settings",
+        "bytea, text, text",
+        "SELECT body FROM documents WHERE organisation = $1 AND collection = $2 AND id = $3",
+    ),
+    (
+        "hogo_begin_index_root",
+        "bytea",
+        "SELECT version, bits, root_version, encode(wrapped, 'hex') FROM vault_index_roots \
+         WHERE organisation = $1",
+    ),
+    (
+        "hogo_begin_head",
+        "bytea",
+        "SELECT size, encode(last_hash, 'hex'), encode(frontier, 'hex'), next_sequence, \
+                array_to_string(next_index, ',') FROM ledger_heads \
+         WHERE organisation = $1 FOR UPDATE",
+    ),
+    ("hogo_begin_session", "bytea", crate::auth::SESSION_ACCOUNT_MEMBERSHIP),
 ];
 const PREPARED_AT_BEGIN: i64 = BEGIN_STATEMENTS.len() as i64;
 
 /// Drops whichever of the begin statements the session still has (one statement each, errors
 /// ignored: rare, after a begin found one missing), so that the next begin prepares all.
 fn forget_begin_statements(client: &mut Client) {
-    for name in BEGIN_STATEMENTS {
+    for (name, _, _) in BEGIN_STATEMENTS {
         let _ = client.batch_execute(&format!("DEALLOCATE {name}"));
     }
 }
